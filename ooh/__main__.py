@@ -1,0 +1,3 @@
+from ooh.cli import main
+
+main()

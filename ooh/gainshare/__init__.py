@@ -1,0 +1,1 @@
+"""Gain-share contract modeller: settle, simulate, sweep and compare outcome contracts."""

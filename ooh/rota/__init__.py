@@ -1,0 +1,1 @@
+"""Rota planner: pooled out-of-hours rotas with CP-SAT, re-checked by an independent checker."""
