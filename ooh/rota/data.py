@@ -272,6 +272,7 @@ class Breach:
     clinician: str | None
     dates: tuple[date, ...]
     message: str
+    shifts: tuple[str, ...] = ()  # ids of the shifts involved, when the rule is about shifts
 
     def __str__(self) -> str:
         return self.message

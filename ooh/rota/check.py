@@ -1,0 +1,513 @@
+"""Independent checker: does a rota break any hard rule?
+
+Written from the rule definitions in ``ooh.rota.data`` only, never from the solver, so that a
+solver bug cannot hide itself: every solve, every test and ``ooh rota check`` (a rota edited
+by hand in Excel included) run through here. Plain loops per clinician over their shifts
+sorted by start: clarity beats speed (a 100-clinician, 4-week rota checks in milliseconds).
+
+Rule ids (``Breach.rule``):
+
+- ``unknown-shift``: the assignment names a shift that does not run in the period.
+- ``unknown-clinician``: the assignment names a clinician not in the inputs.
+- ``duplicate``: the same clinician is on the same shift more than once.
+- ``over-staffed``: more people on a shift than it wants (its target places).
+- ``availability``: rostered on a date they are unavailable or on leave, or on a shift type
+  other than those they offered that day.
+- ``role``: the clinician's role is not the role the shift line needs.
+- ``skills``: the clinician lacks a skill the shift line requires.
+- ``site``: the clinician does not work at the shift line's site.
+- ``overlap``: two of a clinician's shifts overlap in time (shifts crossing midnight included).
+- ``min-rest``: less than ``Rules.min_rest_hours`` between the end of one shift and the start
+  of the next.
+- ``rest-after-nights``: a non-night shift starts less than ``Rules.rest_after_nights_hours``
+  after the end of an earlier night shift.
+- ``max-hours-week``: more than the clinician's max hours in some 7 consecutive days (shifts
+  counted on their start date; only windows lying fully inside the period).
+- ``max-shifts-week``: more than ``Rules.max_shifts_per_week`` shifts in some 7 consecutive
+  days (same windows).
+- ``min-shifts`` / ``max-shifts``: fewer / more shifts in the period than the clinician's limits.
+- ``max-consecutive-nights``: night shifts starting on more consecutive dates than allowed
+  (the clinician's limit, else ``Rules.max_consecutive_nights``).
+- ``max-consecutive-days``: shifts starting on more consecutive dates than
+  ``Rules.max_consecutive_days``.
+- ``max-weekends``: more weekends worked (a shift starting on its Saturday or Sunday) than the
+  clinician's limit.
+- ``fixed-booking``: a fixed booking is not in the rota (or names a shift that does not run).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import cast
+
+from ooh.rota.calendar import build_shifts, shift_id
+from ooh.rota.data import (
+    Assignment,
+    AvailabilityKind,
+    Breach,
+    Clinician,
+    RotaData,
+    Shift,
+)
+
+RULES: dict[str, str] = {
+    "unknown-shift": "assignment to a shift that does not run in the period",
+    "unknown-clinician": "assignment of a clinician not in the inputs",
+    "duplicate": "same clinician twice on one shift",
+    "over-staffed": "more people than the shift's target places",
+    "availability": "rostered when unavailable, on leave, or on a shift type not offered",
+    "role": "clinician's role differs from the shift line's role",
+    "skills": "clinician lacks a required skill",
+    "site": "clinician does not work at the shift's site",
+    "overlap": "two shifts of one clinician overlap",
+    "min-rest": "too little rest between two shifts",
+    "rest-after-nights": "too little rest after a night shift before a non-night shift",
+    "max-hours-week": "too many hours in 7 consecutive days",
+    "max-shifts-week": "too many shifts in 7 consecutive days",
+    "min-shifts": "fewer shifts in the period than the clinician's minimum",
+    "max-shifts": "more shifts in the period than the clinician's maximum",
+    "max-consecutive-nights": "too many nights in a row",
+    "max-consecutive-days": "too many working days in a row",
+    "max-weekends": "too many weekends worked",
+    "fixed-booking": "a fixed booking is missing from the rota",
+}
+
+
+# ---- wording ----------------------------------------------------------------------------
+
+
+def who(c: Clinician) -> str:
+    """How a clinician is named in messages: id and name."""
+    return f"{c.id} {c.name}".strip()
+
+
+def day_text(d: date) -> str:
+    return f"{d:%a} {d.isoformat()}"
+
+
+def shift_text(s: Shift) -> str:
+    """E.g. ``NIGHT-A on Tue 2027-01-05 23:00-08:00``."""
+    return f"{s.type.id} on {day_text(s.date)} {s.start:%H:%M}-{s.end:%H:%M}"
+
+
+def hours_text(minutes: float) -> str:
+    hours, mins = divmod(int(round(minutes)), 60)
+    return f"{hours}h{mins:02d}"
+
+
+def _limit_text(value: float) -> str:
+    return f"{value:g}"
+
+
+# ---- per assignment ---------------------------------------------------------------------
+
+
+def eligibility_breaches(c: Clinician, s: Shift) -> list[Breach]:
+    """Role, skills and site: whether the clinician may ever work this shift line."""
+    found: list[Breach] = []
+    st = s.type
+    where = (s.date,)
+    ids = (s.id,)
+    if c.role != st.role:
+        found.append(
+            Breach(
+                "role",
+                c.id,
+                where,
+                f"{who(c)} is a {c.role} but {shift_text(s)} needs a {st.role}",
+                ids,
+            )
+        )
+    missing = sorted(st.skills - c.skills)
+    if missing:
+        found.append(
+            Breach(
+                "skills",
+                c.id,
+                where,
+                f"{who(c)} lacks skill {', '.join(missing)} needed for {shift_text(s)}",
+                ids,
+            )
+        )
+    if c.sites and st.site not in c.sites:
+        found.append(
+            Breach(
+                "site",
+                c.id,
+                where,
+                f"{who(c)} does not work at site {st.site} ({shift_text(s)}); "
+                f"their sites: {', '.join(sorted(c.sites))}",
+                ids,
+            )
+        )
+    return found
+
+
+def availability_breach(data: RotaData, c: Clinician, s: Shift) -> Breach | None:
+    """Leave / unavailability, or a shift type they did not offer that day."""
+    avail = data.availability_of(c.id, s.date)
+    if avail.allows(s.type.id):
+        return None
+    if avail.kind is AvailabilityKind.ONLY:
+        offered = ", ".join(sorted(avail.shift_types)) or "none"
+        text = f"{who(c)} offered only {offered} on {day_text(s.date)} but is on {s.type.id}"
+    else:
+        text = (
+            f"{who(c)} is unavailable or on leave on {day_text(s.date)} but is on {shift_text(s)}"
+        )
+    return Breach("availability", c.id, (s.date,), text, (s.id,))
+
+
+# ---- per clinician ----------------------------------------------------------------------
+
+
+def _runs(days: Iterable[date]) -> list[list[date]]:
+    """Maximal runs of consecutive dates."""
+    runs: list[list[date]] = []
+    for d in sorted(set(days)):
+        if runs and d - runs[-1][-1] == timedelta(days=1):
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return runs
+
+
+def _window_starts(data: RotaData) -> list[date]:
+    """Start dates of the 7-day windows lying fully inside the period."""
+    dates = data.settings.dates
+    return dates[: max(0, len(dates) - 6)]
+
+
+def _window_breaches(
+    data: RotaData,
+    c: Clinician,
+    shifts: Sequence[Shift],
+    rule: str,
+    measure: str,
+    limit: float,
+) -> list[Breach]:
+    """Windows of 7 consecutive days whose total (hours or shifts) exceeds ``limit``.
+
+    Overlapping windows that break the limit are reported once, naming the worst window,
+    so one heavy week is one breach, not seven.
+    """
+    found: list[Breach] = []
+    run: list[tuple[float, date, list[Shift]]] = []
+
+    def close_run() -> None:
+        if not run:
+            return
+        total, start, inside = max(run, key=lambda item: item[0])
+        end = start + timedelta(days=6)
+        if measure == "hours":
+            amount = f"{hours_text(total)} ({total / 60:g} h)"
+            limit_words = f"{_limit_text(limit)} h"
+        else:
+            amount = f"{int(total)} shifts"
+            limit_words = f"{int(limit)}"
+        more = f"; {len(run) - 1} more overlapping 7-day window(s) too" if len(run) > 1 else ""
+        found.append(
+            Breach(
+                rule,
+                c.id,
+                tuple(sorted({s.date for s in inside})),
+                f"{who(c)} works {amount} in the 7 days {day_text(start)} to {day_text(end)} "
+                f"(limit {limit_words}){more}",
+                tuple(s.id for s in inside),
+            )
+        )
+        run.clear()
+
+    for start in _window_starts(data):
+        end = start + timedelta(days=6)
+        inside = [s for s in shifts if start <= s.date <= end]
+        total = float(sum(s.minutes for s in inside)) if measure == "hours" else len(inside)
+        cap = limit * 60 if measure == "hours" else limit
+        if total > cap + 1e-9:
+            run.append((total, start, inside))
+        else:
+            close_run()
+    close_run()
+    return found
+
+
+def clinician_breaches(data: RotaData, c: Clinician, shifts: Iterable[Shift]) -> list[Breach]:
+    """Every rule about one clinician's whole rota (timing, counts, runs, weekends).
+
+    ``shifts`` are that clinician's shifts, each at most once. Per-assignment rules
+    (availability, eligibility) are separate: see ``assignment_breaches``.
+    """
+    rules = data.rules
+    mine = sorted(shifts, key=lambda s: (s.start, s.type.id))
+    found: list[Breach] = []
+
+    # Overlap, min rest and rest after nights: each pair once, earlier start first. The list
+    # is sorted by start, so once a later shift starts beyond every rest horizon we stop.
+    rest = timedelta(hours=rules.min_rest_hours)
+    night_rest = timedelta(hours=rules.rest_after_nights_hours)
+    for i, a in enumerate(mine):
+        horizon = a.end + max(rest, night_rest if a.is_night else rest)
+        for b in mine[i + 1 :]:
+            if b.start >= horizon:
+                break
+            gap = b.start - a.end
+            pair = (a.id, b.id)
+            dates = tuple(sorted({a.date, b.date}))
+            if b.start < a.end:
+                found.append(
+                    Breach(
+                        "overlap",
+                        c.id,
+                        dates,
+                        f"{who(c)} has overlapping shifts: {shift_text(a)} and {shift_text(b)}",
+                        pair,
+                    )
+                )
+            elif gap < rest:
+                found.append(
+                    Breach(
+                        "min-rest",
+                        c.id,
+                        dates,
+                        f"{who(c)} has only {hours_text(gap.total_seconds() / 60)} rest between "
+                        f"{shift_text(a)} and {shift_text(b)} (minimum "
+                        f"{_limit_text(rules.min_rest_hours)} h)",
+                        pair,
+                    )
+                )
+            elif a.is_night and not b.is_night and gap < night_rest:
+                found.append(
+                    Breach(
+                        "rest-after-nights",
+                        c.id,
+                        dates,
+                        f"{who(c)} starts {shift_text(b)} only "
+                        f"{hours_text(gap.total_seconds() / 60)} after night shift "
+                        f"{shift_text(a)} (minimum {_limit_text(rules.rest_after_nights_hours)} h "
+                        f"after nights)",
+                        pair,
+                    )
+                )
+
+    # Hours and shifts in any 7 consecutive days.
+    found += _window_breaches(data, c, mine, "max-hours-week", "hours", float(c.max_hours_per_week))
+    if rules.max_shifts_per_week is not None:
+        found += _window_breaches(
+            data, c, mine, "max-shifts-week", "shifts", float(rules.max_shifts_per_week)
+        )
+
+    # Totals over the period.
+    all_dates = tuple(sorted({s.date for s in mine}))
+    all_ids = tuple(s.id for s in mine)
+    if len(mine) < c.min_shifts:
+        found.append(
+            Breach(
+                "min-shifts",
+                c.id,
+                all_dates,
+                f"{who(c)} has {len(mine)} shifts in the period (minimum {c.min_shifts})",
+                all_ids,
+            )
+        )
+    if c.max_shifts is not None and len(mine) > c.max_shifts:
+        found.append(
+            Breach(
+                "max-shifts",
+                c.id,
+                all_dates,
+                f"{who(c)} has {len(mine)} shifts in the period (maximum {c.max_shifts})",
+                all_ids,
+            )
+        )
+
+    # Runs of nights and of working days (by start date).
+    max_nights = data.max_consecutive_nights(c)
+    nights = [s for s in mine if s.is_night]
+    for run in _runs(s.date for s in nights):
+        if len(run) > max_nights:
+            found.append(
+                Breach(
+                    "max-consecutive-nights",
+                    c.id,
+                    tuple(run),
+                    f"{who(c)} works {len(run)} nights in a row, {day_text(run[0])} to "
+                    f"{day_text(run[-1])} (limit {max_nights})",
+                    tuple(s.id for s in nights if run[0] <= s.date <= run[-1]),
+                )
+            )
+    max_days = rules.max_consecutive_days
+    for run in _runs(s.date for s in mine):
+        if len(run) > max_days:
+            found.append(
+                Breach(
+                    "max-consecutive-days",
+                    c.id,
+                    tuple(run),
+                    f"{who(c)} works {len(run)} days in a row, {day_text(run[0])} to "
+                    f"{day_text(run[-1])} (limit {max_days})",
+                    tuple(s.id for s in mine if run[0] <= s.date <= run[-1]),
+                )
+            )
+
+    # Weekends worked.
+    if c.max_weekends is not None:
+        weekend_shifts = [s for s in mine if s.is_weekend]
+        weekends = sorted({cast(date, s.weekend_key) for s in weekend_shifts})
+        if len(weekends) > c.max_weekends:
+            found.append(
+                Breach(
+                    "max-weekends",
+                    c.id,
+                    tuple(sorted({s.date for s in weekend_shifts})),
+                    f"{who(c)} works {len(weekends)} weekends (limit {c.max_weekends}): "
+                    + ", ".join(f"{d:%d %b}" for d in weekends),
+                    tuple(s.id for s in weekend_shifts),
+                )
+            )
+    return found
+
+
+def assignment_breaches(data: RotaData, c: Clinician, s: Shift) -> list[Breach]:
+    """Rules about one clinician on one shift, whatever else they work."""
+    found = eligibility_breaches(c, s)
+    avail = availability_breach(data, c, s)
+    if avail is not None:
+        found.insert(0, avail)
+    return found
+
+
+# ---- whole rota -------------------------------------------------------------------------
+
+
+def check_rota(
+    data: RotaData,
+    assignments: Iterable[Assignment],
+    shifts: list[Shift] | None = None,
+) -> list[Breach]:
+    """Every breach of a hard rule in a rota, in a stable order (rota-wide, then per clinician).
+
+    An empty list means the rota is legal. Assignments naming an unknown shift or clinician
+    are reported and left out of the other checks; a duplicate is reported once and counted
+    once.
+    """
+    if shifts is None:
+        shifts = build_shifts(data)
+    shift_by_id = {s.id: s for s in shifts}
+    clinician_by_id = {c.id: c for c in data.clinicians}
+    found: list[Breach] = []
+
+    seen: set[tuple[str, str]] = set()
+    on_shift: dict[str, list[str]] = defaultdict(list)
+    for a in assignments:
+        s = shift_by_id.get(a.shift_id)
+        c = clinician_by_id.get(a.clinician)
+        day = _date_of(a.shift_id)
+        dates = (day,) if day else ()
+        if s is None:
+            found.append(
+                Breach(
+                    "unknown-shift",
+                    a.clinician,
+                    dates,
+                    f"{a.clinician} is on shift {a.shift_id}, which does not run in the period "
+                    f"(check the date and the shift type's days)",
+                    (a.shift_id,),
+                )
+            )
+            continue
+        if c is None:
+            found.append(
+                Breach(
+                    "unknown-clinician",
+                    a.clinician,
+                    dates,
+                    f"{shift_text(s)} has clinician {a.clinician!r}, who is not in the inputs",
+                    (s.id,),
+                )
+            )
+            continue
+        if (s.id, c.id) in seen:
+            found.append(
+                Breach(
+                    "duplicate",
+                    c.id,
+                    (s.date,),
+                    f"{who(c)} is on {shift_text(s)} more than once",
+                    (s.id,),
+                )
+            )
+            continue
+        seen.add((s.id, c.id))
+        on_shift[s.id].append(c.id)
+
+    for sid, people in on_shift.items():
+        s = shift_by_id[sid]
+        if len(people) > s.type.wanted:
+            found.append(
+                Breach(
+                    "over-staffed",
+                    None,
+                    (s.date,),
+                    f"{shift_text(s)} has {len(people)} people ({', '.join(people)}) but wants "
+                    f"at most {s.type.wanted}",
+                    (s.id,),
+                )
+            )
+
+    by_clinician: dict[str, list[Shift]] = defaultdict(list)
+    for sid, people in on_shift.items():
+        for cid in people:
+            by_clinician[cid].append(shift_by_id[sid])
+
+    for c in data.clinicians:
+        mine = sorted(by_clinician.get(c.id, []), key=lambda s: (s.start, s.type.id))
+        for s in mine:
+            found += assignment_breaches(data, c, s)
+        found += clinician_breaches(data, c, mine)
+
+    found += fixed_booking_breaches(data, shift_by_id, seen)
+    return found
+
+
+def fixed_booking_breaches(
+    data: RotaData, shift_by_id: dict[str, Shift], assigned: set[tuple[str, str]]
+) -> list[Breach]:
+    """Fixed bookings that the rota does not contain."""
+    found: list[Breach] = []
+    names = {c.id: who(c) for c in data.clinicians}
+    for fb in data.fixed:
+        sid = shift_id(fb.date, fb.shift_type)
+        name = names.get(fb.clinician, fb.clinician)
+        if sid not in shift_by_id:
+            found.append(
+                Breach(
+                    "fixed-booking",
+                    fb.clinician,
+                    (fb.date,),
+                    f"fixed booking of {name} on {fb.shift_type} on {day_text(fb.date)}: "
+                    f"no such shift runs that day",
+                    (sid,),
+                )
+            )
+        elif (sid, fb.clinician) not in assigned:
+            found.append(
+                Breach(
+                    "fixed-booking",
+                    fb.clinician,
+                    (fb.date,),
+                    f"fixed booking of {name} on {shift_text(shift_by_id[sid])} is missing "
+                    f"from the rota",
+                    (sid,),
+                )
+            )
+    return found
+
+
+def _date_of(sid: str) -> date | None:
+    """The date part of a shift id ``YYYY-MM-DD/TYPE``, if it has one."""
+    try:
+        return date.fromisoformat(sid.split("/", 1)[0])
+    except ValueError:
+        return None
