@@ -116,7 +116,7 @@ def eligibility_breaches(c: Clinician, s: Shift) -> list[Breach]:
                 "role",
                 c.id,
                 where,
-                f"{who(c)} is a {c.role} but {shift_text(s)} needs a {st.role}",
+                f"{who(c)} has role {c.role} but {shift_text(s)} needs role {st.role}",
                 ids,
             )
         )
