@@ -394,17 +394,17 @@ class _Reader:
             header = ws.cell(row=1, column=col).value
             if _is_blank(header):
                 continue
-            column = known.get(_norm(header)) if isinstance(header, str) else None
-            if column is None:
+            match = known.get(_norm(header)) if isinstance(header, str) else None
+            if match is None:
                 unknown[col] = header
-            elif column.field in found:
+            elif match.field in found:
                 self.issues.add(
                     f"{ws.title}!{_letter(col)}1",
-                    f'column "{column.header}" appears twice (also column '
-                    f"{_letter(found[column.field])}); delete one",
+                    f'column "{match.header}" appears twice (also column '
+                    f"{_letter(found[match.field])}); delete one",
                 )
             else:
-                found[column.field] = col
+                found[match.field] = col
         missing = [c for c in columns if c.field not in found]
         for col, header in list(unknown.items()):
             if not isinstance(header, str):
