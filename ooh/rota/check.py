@@ -39,17 +39,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import cast
 
 from ooh.rota.calendar import build_shifts, shift_id
 from ooh.rota.data import (
+    NIGHT_MIN_MINUTES,
     Assignment,
     AvailabilityKind,
     Breach,
     Clinician,
     RotaData,
     Shift,
+    night_minutes,
 )
 
 RULES: dict[str, str] = {
@@ -163,6 +166,16 @@ def availability_breach(data: RotaData, c: Clinician, s: Shift) -> Breach | None
 # ---- per clinician ----------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
+def _night_between(start: datetime, end: datetime) -> bool:
+    return night_minutes(start, end) >= NIGHT_MIN_MINUTES
+
+
+def _is_night(s: Shift) -> bool:
+    """``Shift.is_night``, remembered: explaining gaps asks the same question many times."""
+    return _night_between(s.start, s.end)
+
+
 def _runs(days: Iterable[date]) -> list[list[date]]:
     """Maximal runs of consecutive dates."""
     runs: list[list[date]] = []
@@ -174,12 +187,6 @@ def _runs(days: Iterable[date]) -> list[list[date]]:
     return runs
 
 
-def _window_starts(data: RotaData) -> list[date]:
-    """Start dates of the 7-day windows lying fully inside the period."""
-    dates = data.settings.dates
-    return dates[: max(0, len(dates) - 6)]
-
-
 def _window_breaches(
     data: RotaData,
     c: Clinician,
@@ -188,19 +195,37 @@ def _window_breaches(
     measure: str,
     limit: float,
 ) -> list[Breach]:
-    """Windows of 7 consecutive days whose total (hours or shifts) exceeds ``limit``.
+    """Windows of 7 consecutive days (fully inside the period) whose total (hours or shifts,
+    each shift counted on its start date) exceeds ``limit``.
 
     Overlapping windows that break the limit are reported once, naming the worst window,
     so one heavy week is one breach, not seven.
     """
-    found: list[Breach] = []
-    run: list[tuple[float, date, list[Shift]]] = []
+    first = data.settings.period_start
+    n_days = 7 * data.settings.weeks
+    per_day = [0.0] * n_days
+    for s in shifts:
+        index = (s.date - first).days
+        if 0 <= index < n_days:
+            per_day[index] += s.minutes if measure == "hours" else 1
+    cap = limit * 60 if measure == "hours" else limit
+    window = sum(per_day[:7])
+    heavy: list[list[tuple[float, int]]] = []  # runs of consecutive heavy window starts
+    for start in range(n_days - 6):
+        if start:
+            window += per_day[start + 6] - per_day[start - 1]
+        if window > cap + 1e-9:
+            if heavy and heavy[-1][-1][1] == start - 1:
+                heavy[-1].append((window, start))
+            else:
+                heavy.append([(window, start)])
 
-    def close_run() -> None:
-        if not run:
-            return
-        total, start, inside = max(run, key=lambda item: item[0])
-        end = start + timedelta(days=6)
+    found: list[Breach] = []
+    for run in heavy:
+        total, start = max(run, key=lambda item: item[0])
+        begin = first + timedelta(days=start)
+        end = begin + timedelta(days=6)
+        inside = [s for s in shifts if begin <= s.date <= end]
         if measure == "hours":
             amount = f"{hours_text(total)} ({total / 60:g} h)"
             limit_words = f"{_limit_text(limit)} h"
@@ -213,23 +238,11 @@ def _window_breaches(
                 rule,
                 c.id,
                 tuple(sorted({s.date for s in inside})),
-                f"{who(c)} works {amount} in the 7 days {day_text(start)} to {day_text(end)} "
+                f"{who(c)} works {amount} in the 7 days {day_text(begin)} to {day_text(end)} "
                 f"(limit {limit_words}){more}",
                 tuple(s.id for s in inside),
             )
         )
-        run.clear()
-
-    for start in _window_starts(data):
-        end = start + timedelta(days=6)
-        inside = [s for s in shifts if start <= s.date <= end]
-        total = float(sum(s.minutes for s in inside)) if measure == "hours" else len(inside)
-        cap = limit * 60 if measure == "hours" else limit
-        if total > cap + 1e-9:
-            run.append((total, start, inside))
-        else:
-            close_run()
-    close_run()
     return found
 
 
@@ -247,8 +260,9 @@ def clinician_breaches(data: RotaData, c: Clinician, shifts: Iterable[Shift]) ->
     # is sorted by start, so once a later shift starts beyond every rest horizon we stop.
     rest = timedelta(hours=rules.min_rest_hours)
     night_rest = timedelta(hours=rules.rest_after_nights_hours)
+    night = {s.id: _is_night(s) for s in mine}
     for i, a in enumerate(mine):
-        horizon = a.end + max(rest, night_rest if a.is_night else rest)
+        horizon = a.end + (max(rest, night_rest) if night[a.id] else rest)
         for b in mine[i + 1 :]:
             if b.start >= horizon:
                 break
@@ -277,7 +291,7 @@ def clinician_breaches(data: RotaData, c: Clinician, shifts: Iterable[Shift]) ->
                         pair,
                     )
                 )
-            elif a.is_night and not b.is_night and gap < night_rest:
+            elif night[a.id] and not night[b.id] and gap < night_rest:
                 found.append(
                     Breach(
                         "rest-after-nights",
@@ -324,7 +338,7 @@ def clinician_breaches(data: RotaData, c: Clinician, shifts: Iterable[Shift]) ->
 
     # Runs of nights and of working days (by start date).
     max_nights = data.max_consecutive_nights(c)
-    nights = [s for s in mine if s.is_night]
+    nights = [s for s in mine if night[s.id]]
     for run in _runs(s.date for s in nights):
         if len(run) > max_nights:
             found.append(

@@ -44,29 +44,36 @@ def explain_gaps(
             by_clinician[a.clinician].append(shift_by_id[a.shift_id])
 
     gaps: list[Gap] = []
+    cache: dict[str, set[tuple[str, tuple[str, ...]]]] = {}
     for s in shifts:
         filled = len(by_shift.get(s.id, []))
         if filled >= s.type.wanted:
             continue
-        reason = explain_shift(data, s, by_shift.get(s.id, []), by_clinician)
+        reason = explain_shift(data, s, by_shift.get(s.id, []), by_clinician, cache)
         for place in range(filled + 1, s.type.wanted + 1):
             gaps.append(Gap(s.id, place, place <= s.type.needed, reason))
     return gaps
 
 
 def blocking_breaches(
-    data: RotaData, c: Clinician, s: Shift, their_shifts: Sequence[Shift]
+    data: RotaData,
+    c: Clinician,
+    s: Shift,
+    their_shifts: Sequence[Shift],
+    before: set[tuple[str, tuple[str, ...]]] | None = None,
 ) -> list[Breach]:
     """Hard rules the rota would newly break if ``c`` also worked ``s``.
 
     Breaches the clinician's rota already has (say, after a hand edit) are not counted
-    against the new shift unless the new shift changes them.
+    against the new shift unless the new shift changes them. ``before`` may pass those in
+    (see ``existing_breach_keys``) to save recomputing them for every gap.
     """
     if any(t.id == s.id for t in their_shifts):
         return [
             Breach("duplicate", c.id, (s.date,), f"{who(c)} is already on {shift_text(s)}", (s.id,))
         ]
-    before = {(b.rule, b.shifts) for b in clinician_breaches(data, c, their_shifts)}
+    if before is None:
+        before = existing_breach_keys(data, c, their_shifts)
     found = assignment_breaches(data, c, s)
     found += [
         b
@@ -76,13 +83,24 @@ def blocking_breaches(
     return found
 
 
+def existing_breach_keys(
+    data: RotaData, c: Clinician, their_shifts: Sequence[Shift]
+) -> set[tuple[str, tuple[str, ...]]]:
+    return {(b.rule, b.shifts) for b in clinician_breaches(data, c, their_shifts)}
+
+
 def explain_shift(
     data: RotaData,
     s: Shift,
     on_shift: Sequence[str],
     by_clinician: dict[str, list[Shift]],
+    cache: dict[str, set[tuple[str, tuple[str, ...]]]] | None = None,
 ) -> str:
-    """The reason one shift has fewer people than it wants."""
+    """The reason one shift has fewer people than it wants.
+
+    ``cache`` keeps each clinician's existing breaches between calls on the same rota.
+    """
+    cache = {} if cache is None else cache
     st = s.type
     eligible = [c for c in data.clinicians if not eligibility_breaches(c, s)]
     if not eligible:
@@ -103,7 +121,10 @@ def explain_shift(
     blocked: list[str] = []
     open_to: list[Clinician] = []
     for c in offered:
-        breaches = blocking_breaches(data, c, s, by_clinician.get(c.id, []))
+        theirs = by_clinician.get(c.id, [])
+        if c.id not in cache:
+            cache[c.id] = existing_breach_keys(data, c, theirs)
+        breaches = blocking_breaches(data, c, s, theirs, cache[c.id])
         if breaches:
             blocked.append(f"{who(c)} ({'; '.join(_short(b, s) for b in breaches)})")
         else:
