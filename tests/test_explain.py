@@ -1,0 +1,146 @@
+"""Gap explanations: every unfilled place gets a reason a coordinator can act on, and the
+rule named as blocking is the one the independent checker would report."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rota_check_helpers import DAY, EVE, MONDAY, NIGHT, clinician, rota_data, shift_type, sid
+
+from ooh.rota.calendar import build_shifts
+from ooh.rota.check import check_rota
+from ooh.rota.data import UNAVAILABLE, Assignment, Rules
+from ooh.rota.explain import blocking_breaches, explain_gaps
+
+
+def day(n: int) -> date:
+    return MONDAY + timedelta(days=n)
+
+
+def gaps_of(data, assignments, shift_id):  # type: ignore[no-untyped-def]
+    return [
+        g for g in explain_gaps(data, build_shifts(data), assignments) if g.shift_id == shift_id
+    ]
+
+
+def test_no_clinician_with_role_and_skills() -> None:
+    anp = shift_type(
+        "ANP-TRIAGE", time(18, 30), time(23, 0), role="ANP", skills=frozenset({"triage"})
+    )
+    data = rota_data([clinician("C01"), clinician("C02", role="ANP")], [anp], weeks=1)
+    (gap,) = gaps_of(data, [], sid(day(0), "ANP-TRIAGE"))
+    assert gap.required and gap.place == 1
+    assert gap.reason == "no clinician with role ANP and skills triage can work at site BASE-A"
+
+
+def test_no_eligible_clinician_offered_the_date() -> None:
+    data = rota_data(
+        [clinician("C01"), clinician("C02", role="ANP")],
+        [EVE],
+        weeks=1,
+        availability={("C01", day(2)): UNAVAILABLE},
+    )
+    (gap,) = explain_gaps(
+        data,
+        build_shifts(data),
+        [Assignment(sid(day(n), "EVE"), "C01") for n in (0, 1, 3, 4, 5, 6)],
+    )
+    assert gap.shift_id == sid(day(2), "EVE")
+    assert gap.reason.startswith("no eligible clinician offered Wed 2027-01-06 for EVE")
+    assert "1 eligible" in gap.reason
+
+
+def test_all_eligible_blocked_by_named_rules() -> None:
+    data = rota_data(
+        [clinician("C01"), clinician("C02", max_weekends=0), clinician("C03", role="ANP")],
+        [NIGHT, DAY],
+        weeks=1,
+    )
+    # C01 works Friday night (to Saturday 08:00); the Saturday DAY shift starts at 08:00.
+    # C02 may work no weekend at all. C03 is not a GP: not counted as eligible.
+    rota = [Assignment(sid(day(4), "NIGHT"), "C01")]
+    (gap,) = gaps_of(data, rota, sid(day(5), "DAY"))
+    assert gap.reason == (
+        "2 eligible clinicians offered the date; all were blocked: "
+        "C01 Dr C01 (min-rest with 2027-01-08/NIGHT), C02 Dr C02 (max-weekends)"
+    )
+
+
+def test_required_and_target_places_are_numbered_and_marked() -> None:
+    eve = shift_type("EVE", time(18, 30), time(23, 0), needed=2, wanted=3)
+    data = rota_data([clinician("C01")], [eve], weeks=1)
+    rota = [Assignment(sid(day(n), "EVE"), "C01") for n in range(5)]
+    gaps = gaps_of(data, rota, sid(day(0), "EVE"))
+    assert [(g.place, g.required) for g in gaps] == [(2, True), (3, False)]
+    assert "already on this shift" in gaps[0].reason
+    # Saturday: nobody on it; C01 could take it (5 shifts in a row is within 6 days).
+    gaps = gaps_of(data, rota, sid(day(5), "EVE"))
+    assert [(g.place, g.required) for g in gaps] == [(1, True), (2, True), (3, False)]
+    assert "1 could work it without breaking a hard rule (C01 Dr C01)" in gaps[0].reason
+
+
+def test_full_shift_has_no_gap() -> None:
+    data = rota_data([clinician("C01")], [EVE], weeks=1)
+    rota = [Assignment(sid(day(n), "EVE"), "C01") for n in range(6)]
+    gaps = explain_gaps(data, build_shifts(data), rota)
+    assert [g.shift_id for g in gaps] == [sid(day(6), "EVE")]
+    assert "max-consecutive-days" in gaps[0].reason
+
+
+def test_existing_breach_is_not_blamed_on_an_unrelated_gap() -> None:
+    # A hand-edited rota: C01 already works two weekends against a limit of one.
+    data = rota_data([clinician("C01", max_weekends=1)], [EVE], weeks=2)
+    rota = [Assignment(sid(day(n), "EVE"), "C01") for n in (5, 12)]
+    (c01,) = data.clinicians
+    shifts = {s.id: s for s in build_shifts(data)}
+    theirs = [shifts[a.shift_id] for a in rota]
+    assert blocking_breaches(data, c01, shifts[sid(day(1), "EVE")], theirs) == []
+    blocked = blocking_breaches(data, c01, shifts[sid(day(6), "EVE")], theirs)
+    assert [b.rule for b in blocked] == ["max-weekends"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    picks=st.lists(
+        st.tuples(st.integers(0, 13), st.sampled_from(["EVE", "NIGHT", "DAY"]), st.integers(0, 2)),
+        max_size=14,
+    ),
+    max_hours=st.sampled_from([20.0, 30.0, 48.0]),
+    max_weekends=st.sampled_from([None, 0, 1]),
+    max_days=st.integers(2, 6),
+)
+def test_blocking_rules_agree_with_the_checker(
+    picks: list[tuple[int, str, int]],
+    max_hours: float,
+    max_weekends: int | None,
+    max_days: int,
+) -> None:
+    """Adding a candidate is blocked exactly when the checker finds a new breach."""
+    people = [
+        clinician(f"C0{i}", max_hours_per_week=max_hours, max_weekends=max_weekends, max_shifts=5)
+        for i in range(3)
+    ]
+    data = rota_data(people, [EVE, NIGHT, DAY], weeks=2, rules=Rules(max_consecutive_days=max_days))
+    shifts = build_shifts(data)
+    by_id = {s.id: s for s in shifts}
+    rota = list({Assignment(sid(day(n), t), f"C0{i}") for n, t, i in picks})
+    taken = {a.shift_id for a in rota}
+
+    def keys(assignments: list[Assignment]) -> set[tuple[str, str | None, tuple[str, ...]]]:
+        return {
+            (b.rule, b.clinician, b.shifts)
+            for b in check_rota(data, assignments, shifts)
+            if b.rule not in ("over-staffed", "min-shifts")
+        }
+
+    before = keys(rota)
+    for c in people:
+        theirs = [by_id[a.shift_id] for a in rota if a.clinician == c.id]
+        for s in shifts[::3]:
+            if s.id in taken:
+                continue
+            new = keys([*rota, Assignment(s.id, c.id)]) - before
+            blocked = blocking_breaches(data, c, s, theirs)
+            assert {(b.rule, b.clinician, b.shifts) for b in blocked} == new
