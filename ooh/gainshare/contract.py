@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ooh.errors import InputError, IssueCollector
+from ooh.errors import InputError, IssueCollector, OohError
 from ooh.practice import Practice
 
 # --- fixed vocabularies -------------------------------------------------------------------
@@ -559,6 +559,9 @@ def _practices_from_file(path: Path, head: _Table, issues: IssueCollector) -> li
             issues.add(f"{path.name}: {issue.where}", issue.message)
         if not exc.issues:
             head.error("practices_file", str(exc))
+        return []
+    except OohError as exc:  # e.g. no Practices sheet
+        head.error("practices_file", str(exc))
         return []
 
 
