@@ -421,6 +421,8 @@ def to_decimal(value: Any) -> Decimal | None:
     """A TOML number or numeric string as an exact Decimal (floats via their shortest repr)."""
     if isinstance(value, bool):
         return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
