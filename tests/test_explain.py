@@ -78,7 +78,13 @@ def test_required_and_target_places_are_numbered_and_marked() -> None:
     # Saturday: nobody on it; C01 could take it (5 shifts in a row is within 6 days).
     gaps = gaps_of(data, rota, sid(day(5), "EVE"))
     assert [(g.place, g.required) for g in gaps] == [(1, True), (2, True), (3, False)]
-    assert "1 could work it without breaking a hard rule (C01 Dr C01)" in gaps[0].reason
+    assert gaps[0].reason == (
+        "1 eligible clinician offered the date; 1 could work it without breaking a hard rule "
+        "(C01 Dr C01): the search ended before filling it; a longer --time-limit may fill it"
+    )
+    assert gaps[2].reason.endswith(
+        "(C01 Dr C01): left open for the soft goals (cost, fairness, requests) or by the time limit"
+    )
 
 
 def test_full_shift_has_no_gap() -> None:

@@ -49,9 +49,11 @@ def explain_gaps(
         filled = len(by_shift.get(s.id, []))
         if filled >= s.type.wanted:
             continue
-        reason = explain_shift(data, s, by_shift.get(s.id, []), by_clinician, cache)
+        reason, fillable = _reason(data, s, by_shift.get(s.id, []), by_clinician, cache)
         for place in range(filled + 1, s.type.wanted + 1):
-            gaps.append(Gap(s.id, place, place <= s.type.needed, reason))
+            required = place <= s.type.needed
+            text = _fillable_tail(reason, required) if fillable else reason
+            gaps.append(Gap(s.id, place, required, text))
     return gaps
 
 
@@ -94,29 +96,46 @@ def explain_shift(
     s: Shift,
     on_shift: Sequence[str],
     by_clinician: dict[str, list[Shift]],
-    cache: dict[str, set[tuple[str, tuple[str, ...]]]] | None = None,
+    *,
+    required: bool = True,
 ) -> str:
-    """The reason one shift has fewer people than it wants.
+    """The reason one shift has fewer people than it wants (for a required or target place).
+
+    ``on_shift``: ids of the clinicians already on it; ``by_clinician``: everyone's shifts.
+    """
+    reason, fillable = _reason(data, s, on_shift, by_clinician, {})
+    return _fillable_tail(reason, required) if fillable else reason
+
+
+def _reason(
+    data: RotaData,
+    s: Shift,
+    on_shift: Sequence[str],
+    by_clinician: dict[str, list[Shift]],
+    cache: dict[str, set[tuple[str, tuple[str, ...]]]],
+) -> tuple[str, bool]:
+    """The reason, and whether some clinician could take the place without breaking a rule.
 
     ``cache`` keeps each clinician's existing breaches between calls on the same rota.
     """
-    cache = {} if cache is None else cache
     st = s.type
     eligible = [c for c in data.clinicians if not eligibility_breaches(c, s)]
     if not eligible:
         skills = f" and skills {', '.join(sorted(st.skills))}" if st.skills else ""
-        return f"no clinician with role {st.role}{skills} can work at site {st.site}"
+        return f"no clinician with role {st.role}{skills} can work at site {st.site}", False
     free = [c for c in eligible if c.id not in on_shift]
     if not free:
         return (
             f"all {len(eligible)} clinician(s) with role {st.role} who can work at site "
-            f"{st.site} are already on this shift"
+            f"{st.site} are already on this shift",
+            False,
         )
     offered = [c for c in free if data.availability_of(c.id, s.date).allows(st.id)]
     if not offered:
         return (
             f"no eligible clinician offered {day_text(s.date)} for {st.id} "
-            f"({len(free)} eligible: all unavailable, on leave or offering other shifts)"
+            f"({len(free)} eligible: all unavailable, on leave or offering other shifts)",
+            False,
         )
     blocked: list[str] = []
     open_to: list[Clinician] = []
@@ -132,12 +151,17 @@ def explain_shift(
     n = len(offered)
     lead = f"{n} eligible clinician{'s' if n != 1 else ''} offered the date"
     if not open_to:
-        return f"{lead}; all were blocked: {_name_some(blocked)}"
+        return f"{lead}; all were blocked: {_name_some(blocked)}", False
     free_names = _name_some([who(c) for c in open_to])
-    return (
-        f"{lead}; {len(open_to)} could work it without breaking a hard rule ({free_names}): "
-        "left empty by the search (soft goals such as cost and fairness, or the time limit)"
-    )
+    return f"{lead}; {len(open_to)} could work it without breaking a hard rule ({free_names})", True
+
+
+def _fillable_tail(reason: str, required: bool) -> str:
+    """Why a place someone could take is empty: required places come before every soft
+    goal, so only the time limit leaves one open; a target place may be left open."""
+    if required:
+        return f"{reason}: the search ended before filling it; a longer --time-limit may fill it"
+    return f"{reason}: left open for the soft goals (cost, fairness, requests) or by the time limit"
 
 
 def _short(b: Breach, new: Shift) -> str:

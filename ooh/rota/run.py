@@ -54,12 +54,12 @@ def solve_and_write(
     result.breaches = check_rota(data, result.assignments, shifts)
     gaps = gaps_for(data, shifts, result)
     result.gaps = gaps
+    # The solver records its parameters in result.params; make sure the essentials are there.
+    for key, value in (("time_limit", time_limit), ("seed", seed), ("workers", workers)):
+        result.params.setdefault(key, value)
     run_info: dict[str, object] = {
         "Input file": inputs_path.name,
         "Input SHA-256": file_sha256(inputs_path) if inputs_path.exists() else "",
-        "Time limit (s)": time_limit,
-        "Seed": seed,
-        "Workers": workers,
     }
     write_rota_workbook(data, result, output_path, run_info)
     return summary(result, shifts_required=sum(s.type.needed for s in shifts), output=output_path)
@@ -70,8 +70,8 @@ def summary(result: Result, *, shifts_required: int, output: Path | None) -> dic
     ratio = result.gap_ratio
     return {
         "status": result.status.value,
-        "objective": result.objective,
-        "bound": result.bound,
+        "objective": _rounded(result.objective),
+        "bound": _rounded(result.bound),
         "gap_percent": None if ratio is None else round(100 * ratio, 2),
         "runtime_seconds": round(result.runtime, 2),
         "stopped_early": result.stopped_early,
@@ -83,3 +83,7 @@ def summary(result: Result, *, shifts_required: int, output: Path | None) -> dic
         "breaches": [f"{b.rule}: {b.message}" for b in result.breaches],
         "conflicts": list(result.conflicts),
     }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
