@@ -247,30 +247,49 @@ def estimate_measure(
     )
 
 
-def draw_totals(
-    model: NoiseModel,
-    rng: np.random.Generator,
-    effect: np.ndarray,
-) -> np.ndarray:
-    """Performance-year totals per measure for each draw: an (n, measures) float array.
+def draw_rates(model: NoiseModel, rngs: Sequence[np.random.Generator], n: int) -> np.ndarray:
+    """Poisson rates of the performance-year totals (n x measures) with no true effect.
 
-    ``effect``: the true proportional change in activity per draw, shape (n,) (same for every
-    measure) or (n, measures); -0.05 is a 5% fall. Values are whole numbers (Poisson counts).
-    Draw order per measure is fixed (normal, gamma, Poisson) so a seed reproduces the draws.
+    Per measure, from its own stream: a normal for the trend factor (a mean-one log-normal),
+    then a gamma for the year's extra-Poisson variation. A seed reproduces the draws.
     """
-    effect = np.asarray(effect, dtype=float)
-    n = effect.shape[0]
     out = np.empty((n, len(model.measures)), dtype=float)
-    for j, m in enumerate(model.measures):
-        e = effect if effect.ndim == 1 else effect[:, j]
-        lam = m.expected * np.maximum(1.0 + e, 0.0)
+    for j, (m, rng) in enumerate(zip(model.measures, rngs, strict=True)):
+        lam = np.full(n, m.expected)
         z = rng.standard_normal(n)
         if m.trend_sd > 0:
             lam *= np.exp(m.trend_sd * z - 0.5 * m.trend_sd**2)
         if math.isfinite(m.total_shape):
             lam *= rng.gamma(m.total_shape, 1.0 / m.total_shape, n)
+        out[:, j] = lam
+    return out
+
+
+def draw_counts(
+    rngs: Sequence[np.random.Generator], rates: np.ndarray, effect: np.ndarray | None = None
+) -> np.ndarray:
+    """Poisson totals (n x measures, whole numbers as floats) at ``rates * (1 + effect)``.
+
+    ``effect``: the true proportional change per draw, shape (n,) (every measure) or
+    (n, measures); -0.05 is a 5% fall; None is no change.
+    """
+    out = np.empty_like(rates)
+    for j, rng in enumerate(rngs):
+        lam = rates[:, j]
+        if effect is not None:
+            e = effect if effect.ndim == 1 else effect[:, j]
+            lam = lam * np.maximum(1.0 + e, 0.0)
         out[:, j] = rng.poisson(lam)
     return out
+
+
+def draw_totals(
+    model: NoiseModel, rngs: Sequence[np.random.Generator], effect: np.ndarray
+) -> np.ndarray:
+    """Performance-year totals per measure for each draw (rates, then Poisson counts)."""
+    effect = np.asarray(effect, dtype=float)
+    rates = draw_rates(model, rngs, effect.shape[0])
+    return draw_counts(rngs, rates, effect)
 
 
 def parse_index(month: str) -> int:
