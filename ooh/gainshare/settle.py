@@ -604,12 +604,12 @@ def settle(
 
     withheld = returned = ZERO
     if contract.withhold is not None:
-        w = contract.withhold
-        withheld = money(w.base_contract_value * w.percent / HUNDRED)
+        wh = contract.withhold
+        withheld = money(wh.base_contract_value * wh.percent / HUNDRED)
         step(
             "Withhold",
             "Withheld from the base contract",
-            f"{w.percent}% of £{w.base_contract_value:,}",
+            f"{wh.percent}% of £{wh.base_contract_value:,}",
             withheld,
         )
         threshold_met = gain_result is not None and gain_result.met

@@ -150,7 +150,10 @@ def write_templates(output_dir: str | Path) -> list[Path]:
         if path.exists():
             raise OohError(f"{path} already exists; move it away or choose another --output-dir")
 
-    write_atomically(contract, lambda tmp: tmp.write_text(CONTRACT_TEMPLATE, encoding="utf-8"))
+    def write_contract(tmp: Path) -> None:
+        tmp.write_text(CONTRACT_TEMPLATE, encoding="utf-8")
+
+    write_atomically(contract, write_contract)
 
     def write_activity(tmp: Path) -> None:
         from openpyxl import Workbook
