@@ -620,3 +620,98 @@ def test_every_money_figure_is_decimal_pennies():
         if step.unit == "£":
             assert isinstance(step.amount, D)
             assert step.amount == step.amount.quantize(D("0.01"))
+
+
+# --- the worked example of docs/gainshare-method.md ---------------------------------------
+
+
+def test_worked_example_in_the_method_doc():
+    """Every figure here appears in docs/gainshare-method.md, section "Worked example"."""
+    contract = contract_from_dict(
+        {
+            "contract": {"name": "Worked example", "performance_year_start": "2026-04"},
+            "parties": {"commissioner": "Example ICB", "provider": "Example Federation"},
+            "practices": [{"code": "P01", "list_size": 12000}, {"code": "P02", "list_size": 8000}],
+            "baseline": {"years": 3, "weights": [10, 30, 60]},
+            "gain": {
+                "tiers": [{"up_to": 100000, "share": 50}, {"share": 30}],
+                "threshold": {"type": "percent", "value": 2, "sharing": "above_threshold"},
+                "minimum_payout": 5000,
+                "minimum_payout_mode": "deductible",
+                "cap_amount": 35000,
+                "cap_percent": 2.5,
+            },
+            "quality": {
+                "method": "reductions",
+                "combine": "additive",
+                "kpis": [
+                    {"code": "urgent_20min", "pass_mark": 95, "reduction": 10, "result": 96.4},
+                    {"code": "f2f_1h", "pass_mark": 95, "reduction": 10, "result": 93.0},
+                ],
+            },
+            "withhold": {"base_contract_value": 1500000, "percent": 2},
+        }
+    )
+    years = {
+        "ae_attendance": [2400, 2500, 2600],
+        "admission_short": [500, 520, 530],
+        "admission_long": [120, 125, 130],
+    }
+    actual = {"ae_attendance": 2300, "admission_short": 490, "admission_long": 120}
+    counts: dict[tuple[str, str, str], int] = {}
+    for code in years:
+        for i, total in enumerate([*years[code], actual[code]]):
+            months = months_from(add_months("2023-04", 12 * i), 12)
+            for p in ("P01", "P02"):
+                for m in months:
+                    counts[(p, m, code)] = 0
+            counts[("P01", months[0], code)] = total
+    s = settle(contract, Activity(counts))
+
+    ae, short, long_ = s.measures
+    # baseline counts: 2,400 x 10% + 2,500 x 30% + 2,600 x 60% = 240 + 750 + 1,560 = 2,550
+    #                  500 x 10% + 520 x 30% + 530 x 60% = 50 + 156 + 318 = 524
+    #                  120 x 10% + 125 x 30% + 130 x 60% = 12 + 37.5 + 78 = 127.5
+    assert (ae.baseline_count, short.baseline_count, long_.baseline_count) == (
+        D("2550.00"),
+        D("524.00"),
+        D("127.50"),
+    )
+    # baseline costs: 2,550 x £280.17 = £714,433.50; 524 x £825.86 = £432,750.64;
+    #                 127.5 x £5,419.28 = £690,958.20; total £1,838,142.34
+    assert (ae.baseline_cost, short.baseline_cost, long_.baseline_cost) == (
+        D("714433.50"),
+        D("432750.64"),
+        D("690958.20"),
+    )
+    assert s.baseline_cost == D("1838142.34")
+    # actual costs: 2,300 x £280.17 = £644,391.00; 490 x £825.86 = £404,671.40;
+    #               120 x £5,419.28 = £650,313.60; total £1,699,376.00
+    assert (ae.actual_cost, short.actual_cost, long_.actual_cost) == (
+        D("644391.00"),
+        D("404671.40"),
+        D("650313.60"),
+    )
+    assert s.actual_cost == D("1699376.00")
+    assert s.net_savings == D("138766.34")  # £1,838,142.34 - £1,699,376.00
+    # threshold 2% x £1,838,142.34 = £36,762.8468 -> £36,762.85; met
+    assert s.gain.threshold == D("36762.85") and s.gain.met
+    # band 1: (£100,000 - £36,762.85) = £63,237.15 x 50% = £31,618.575 -> £31,618.58 (half up)
+    # band 2: (£138,766.34 - £100,000) = £38,766.34 x 30% = £11,629.902 -> £11,629.90
+    assert [(b.base, b.amount) for b in s.gain.bands] == [
+        (D("63237.15"), D("31618.58")),
+        (D("38766.34"), D("11629.90")),
+    ]
+    assert s.gain.tiered == D("43248.48")
+    assert s.gain.after_minimum == D("38248.48")  # deductible £5,000
+    # caps: £35,000 and 2.5% x £1,838,142.34 = £45,953.5585 -> £45,953.56; lower £35,000
+    assert s.gain.cap == D("35000") and s.gain.after_caps == D("35000")
+    # quality: f2f_1h failed (93.0 < 95): factor 1 - 10% = 0.9 -> £31,500.00
+    assert s.quality.factor == D("0.9") and s.gain_payment == D("31500.00")
+    # withhold 2% x £1,500,000 = £30,000; threshold met: returned £30,000 x 0.9 = £27,000
+    assert (s.withheld, s.withhold_returned) == (D("30000.00"), D("27000.00"))
+    assert s.transfer == D("58500.00")  # £31,500 + £27,000
+    assert s.provider_net == D("28500.00")  # £31,500 - (£30,000 - £27,000)
+    assert s.commissioner_net_saving == D("110266.34")  # £138,766.34 - £28,500
+    # split 12,000 : 8,000 -> £35,100.00 and £23,400.00
+    assert [p.amount for p in s.practices] == [D("35100.00"), D("23400.00")]
