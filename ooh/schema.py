@@ -411,12 +411,15 @@ CLINICIANS = Sheet(
 )
 
 
+_DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
 def _day_column(index: int, name: str) -> Column:
     return Column(
         name,
         "yesno",
         f"day:{index}",
-        f"yes if the line runs on {name}days that are not bank holidays; blank means no.",
+        f"yes if the line runs on {_DAY_NAMES[index]}s that are not bank holidays; blank means no.",
         example="yes",
         default=False,
     )
@@ -830,7 +833,7 @@ DECISIONS = """\
 
 
 def _fmt(value: Any, column: Column) -> str:
-    if value is None:
+    if value is None or value == "":
         return "blank"
     if column.values:
         word = column.word_for(value)

@@ -74,6 +74,7 @@ class _Book:
         self.path = Path(path)
         self.values = _open(self.path, data_only=True)
         self._formulas: Workbook | None = None
+        self.has_formulas = _has_formulas(self.path)
 
     def formulas(self) -> Workbook:
         if self._formulas is None:
@@ -90,11 +91,24 @@ class _Book:
 
     def cell(self, ws: Worksheet, row: int, col: int) -> Any:
         value = ws.cell(row=row, column=col).value
-        if value is None:
+        if value is None and self.has_formulas:
             raw = self.formulas()[ws.title].cell(row=row, column=col).value
             if raw is not None and (not isinstance(raw, str) or raw.startswith("=")):
                 return NO_SAVED_VALUE
         return value
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any sheet holds a formula (only then is the workbook opened a second time)."""
+    with zipfile.ZipFile(path) as archive:
+        return any(
+            _FORMULA_TAG.search(archive.read(name))
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml")
+        )
 
 
 def _open(path: Path, *, data_only: bool) -> Workbook:
@@ -250,6 +264,10 @@ def _clock(hours: int, minutes: int) -> time | None:
 def parse_time(value: Any) -> time | None:
     """A time of day from a time cell, ``18:30``, ``1830`` or ``24:00`` (midnight)."""
     if isinstance(value, datetime):
+        serial = (value - datetime.combine(EXCEL_EPOCH, time())).total_seconds() / 86400
+        if value.time() == time() and 2 <= serial <= 2400 and serial.is_integer():
+            # 1830 typed into a time-formatted cell: Excel stores day 1830, meant 18:30.
+            return _clock(int(serial) // 100, int(serial) % 100)
         return value.time().replace(second=0, microsecond=0)
     if isinstance(value, time):
         return value.replace(second=0, microsecond=0)
