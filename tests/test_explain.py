@@ -11,7 +11,7 @@ from rota_check_helpers import DAY, EVE, MONDAY, NIGHT, clinician, rota_data, sh
 
 from ooh.rota.calendar import build_shifts
 from ooh.rota.check import check_rota
-from ooh.rota.data import UNAVAILABLE, Assignment, Rules
+from ooh.rota.data import UNAVAILABLE, Assignment, Gap, RotaData, Rules
 from ooh.rota.explain import blocking_breaches, explain_gaps
 
 
@@ -19,7 +19,7 @@ def day(n: int) -> date:
     return MONDAY + timedelta(days=n)
 
 
-def gaps_of(data, assignments, shift_id):  # type: ignore[no-untyped-def]
+def gaps_of(data: RotaData, assignments: list[Assignment], shift_id: str) -> list[Gap]:
     return [
         g for g in explain_gaps(data, build_shifts(data), assignments) if g.shift_id == shift_id
     ]
