@@ -221,9 +221,21 @@ def test_cli_settle_hours_from_rota_workbook(files, tmp_path):
     wb = Workbook()
     ws = wb.active
     ws.title = "Practice contribution"
-    ws.append(["Practice", "Name", "Shifts", "Hours"])
-    ws.append(["P01", "One", 10, 30])
-    ws.append(["P02", "Two", 20, 70])
+    # the columns `ooh rota solve` writes (ooh.rota.report.practice_contribution)
+    ws.append(
+        [
+            "Practice",
+            "Name",
+            "List size",
+            "List share %",
+            "Clinicians offered",
+            "Hours worked",
+            "Share of member hours %",
+            "Fair-share hours",
+        ]
+    )
+    ws.append(["P01", "One", 12000, 60, 3, 30, 30, 60])
+    ws.append(["P02", "Two", 8000, 40, 4, 70, 70, 40])
     rota = tmp_path / "rota.xlsx"
     wb.save(rota)
     result = CliRunner().invoke(

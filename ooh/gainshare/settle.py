@@ -816,8 +816,8 @@ def _split(
 def read_rota_hours(path: str | Path) -> dict[str, Decimal]:
     """Hours per practice from the "Practice contribution" sheet of an `ooh rota solve` workbook.
 
-    The sheet needs a practice column ("Practice" or "Practice code") and an hours column (the
-    first header containing "hours").
+    The sheet needs a practice code column ("Practice" or "Practice code") and an hours column
+    ("Hours worked", as `ooh rota solve` writes it, or else the first header with "hours").
     """
     from openpyxl import load_workbook
 
@@ -841,7 +841,8 @@ def read_rota_hours(path: str | Path) -> dict[str, Decimal]:
     code_col = next(
         (i for i, h in enumerate(header) if h in ("practice code", "code", "practice")), None
     )
-    hours_col = next((i for i, h in enumerate(header) if "hours" in h), None)
+    exact = [i for i, h in enumerate(header) if h in ("hours worked", "hours")]
+    hours_col = exact[0] if exact else next((i for i, h in enumerate(header) if "hours" in h), None)
     if code_col is None or hours_col is None:
         raise InputError(
             [
