@@ -715,3 +715,10 @@ def test_worked_example_in_the_method_doc():
     assert s.commissioner_net_saving == D("110266.34")  # £138,766.34 - £28,500
     # split 12,000 : 8,000 -> £35,100.00 and £23,400.00
     assert [p.amount for p in s.practices] == [D("35100.00"), D("23400.00")]
+
+
+def test_kpi_results_not_needed_when_nothing_could_be_paid():
+    kpis = [{"code": "A", "pass_mark": 95, "reduction": 25}]  # no result given
+    s = run(10100, quality={"method": "reductions", "kpis": kpis}, withhold=WITHHOLD)
+    assert s.net_savings == D("-10000.00")
+    assert s.transfer == 0 and s.withhold_returned == 0

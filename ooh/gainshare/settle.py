@@ -551,7 +551,13 @@ def settle(
     else:
         step("Gain", "Gain side", "no net savings: no gain-share payment", ZERO)
 
-    quality = _quality(contract, quality_results)
+    # KPI results matter only when something could be paid on the gain side; a year with no
+    # gain payment and no withhold to return settles without them.
+    needs_quality = gain_result is not None and gain_result.met
+    if needs_quality or quality_results:
+        quality = _quality(contract, quality_results)
+    else:
+        quality = QualityResult(ONE, False, (), "not needed: gain threshold not met")
     gain_payment = ZERO
     if gain_result is not None and gain_result.after_caps > 0:
         if contract.quality.kpis:
