@@ -53,6 +53,7 @@ class MeasureNoise:
     total_shape: float  # gamma shape K of the yearly total's rate; math.inf = pure Poisson
     baseline_months: int
     herfindahl: float = 1.0  # sum of squared practice shares of the count
+    projected: float = math.nan  # the fitted projection (``expected`` may be re-centred)
 
     @property
     def omega(self) -> float:
@@ -69,7 +70,9 @@ class MeasureNoise:
         from dataclasses import replace
 
         h = min(1.0, self.herfindahl / factor)
-        scaled = replace(self, expected=self.expected * factor, herfindahl=h)
+        scaled = replace(
+            self, expected=self.expected * factor, projected=self.projected * factor, herfindahl=h
+        )
         monthly = self.expected / 12.0
         before = 1.0 / monthly + self.omega if monthly > 0 else 0.0
         after = 1.0 / (monthly * factor) + scaled.omega if monthly > 0 else 0.0
@@ -244,6 +247,7 @@ def estimate_measure(
         total_shape=float(total_shape),
         baseline_months=len(mon),
         herfindahl=herfindahl,
+        projected=expected,
     )
 
 

@@ -246,7 +246,7 @@ years = 3
 weights = [10, 30, 60]
 rates_per_1000 = true
 list_sizes = [{sizes}]   # federation list in each baseline year, oldest first
-trend_pct = 0
+trend_pct = 1                  # rates per patient have risen about 1% a year
 rebase = true
 
 [savings]

@@ -47,7 +47,7 @@ DEFAULT_SEED = 2026
 DEFAULT_CHUNK = 65_536  # draws per chunk; each chunk has its own random streams
 KEEP_DRAWS = 5_000_000  # per-draw results kept for percentiles and plots (32 bytes each)
 PERCENTILES = (5, 25, 50, 75, 95)
-COUNTERFACTUALS = ("projection", "baseline")
+COUNTERFACTUALS = ("baseline", "projection")
 _INT_LIMIT = 2**62  # products above this would overflow int64: use exact Python ints
 
 
@@ -128,16 +128,35 @@ def _baseline_activity(contract: Contract, activity: Activity) -> Activity:
 
 
 def compile_terms(
-    contract: Contract, activity: Activity, quality_results: Mapping[str, Any] | None = None
+    contract: Contract,
+    activity: Activity,
+    quality_results: Mapping[str, Any] | None = None,
+    cache: dict[Any, Any] | None = None,
 ) -> Terms:
     """Fix every settlement term that does not depend on the performance year's counts.
 
     The baseline, prices and quality factor come from ``settle`` itself (run on the baseline
     months with a performance year of zeros); thresholds, tier limits and caps from its step
-    functions. KPIs without a result are assumed passed (noted).
+    functions. KPIs without a result are assumed passed (noted). ``cache`` (a dict kept by
+    the caller) reuses that settlement while only gain/loss terms change (sweeps).
     """
     results, notes = _assumed_quality(contract, quality_results)
-    base = settle(contract, _baseline_activity(contract, activity), quality_results=results)
+    key = (
+        contract.performance_year_start,
+        contract.contract_year,
+        contract.practices,
+        contract.measures,
+        contract.baseline,
+        contract.savings,
+        contract.quality,
+        contract.withhold,
+        tuple(sorted((k, str(v)) for k, v in results.items())),
+    )
+    base = cache.get(key) if cache is not None else None
+    if base is None:
+        base = settle(contract, _baseline_activity(contract, activity), quality_results=results)
+        if cache is not None:
+            cache[key] = base
     b = base.baseline_cost
     basis = contract.savings.basis
 
@@ -264,14 +283,19 @@ def settle_totals(terms: Terms, counts: np.ndarray) -> Outcome:
     counts = np.asarray(counts)
     if counts.ndim != 2 or counts.shape[1] != len(terms.prices):
         raise ValueError("counts must be draws x measures")
-    penny = terms.unit // 100
     approx = counts @ np.array(terms.prices, dtype=float)
     if counts.dtype.kind == "f" and float(approx.max(initial=0)) < 2**52:
         # whole counts times whole-unit prices: every partial sum is exact in float64
         actual = approx.astype(np.int64)
     else:
         actual = np.rint(counts).astype(np.int64) @ np.array(terms.prices, dtype=np.int64)
-    net = terms.baseline_cost - actual - terms.extra
+    return settle_net(terms, terms.baseline_cost - actual - terms.extra)
+
+
+def settle_net(terms: Terms, net: np.ndarray) -> Outcome:
+    """Settle from net savings in money units (baseline - actual - extra service cost)."""
+    net = np.asarray(net, dtype=np.int64)
+    penny = terms.unit // 100
     met, after_caps = _side(terms.gain, net, net > 0, penny)
     q = terms.quality_factor
     if q == 1:
@@ -348,6 +372,18 @@ def draw_chunk(
     return draw_counts(noise_rngs, rates, e), draw_counts(noise_rngs, rates)
 
 
+def draw_all(
+    noise: NoiseModel, effect: Effect, seed: int, draws: int, chunk: int = DEFAULT_CHUNK
+) -> tuple[np.ndarray, np.ndarray]:
+    """All draws at once (draws x measures), with the effect and with none: the same numbers
+    ``simulate`` uses for this seed and chunk. For sweeps and comparisons (common draws)."""
+    parts = [
+        draw_chunk(noise, effect, seed, i, min(chunk, draws - start))
+        for i, start in enumerate(range(0, draws, chunk))
+    ]
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
 # --- the simulation ----------------------------------------------------------------------------
 
 
@@ -395,6 +431,7 @@ class Simulation:
                 {
                     "measure": m.measure,
                     "expected": m.expected,
+                    "projected": m.projected,
                     "phi_cell": m.phi_cell,
                     "phi_common": m.phi_common,
                     "trend": m.trend,
@@ -413,14 +450,16 @@ def prepare_noise(
     contract: Contract,
     activity: Activity,
     terms: Terms,
-    counterfactual: str = "projection",
+    counterfactual: str = "baseline",
     trend_sd: float | None = None,
     noise: NoiseModel | None = None,
 ) -> NoiseModel:
     """The noise model used for draws: fitted (or given), with the counterfactual chosen.
 
-    "projection": the year as the baseline data's season and trend project it (default);
-    "baseline": centred on the contract's own baseline counts (as if the baseline were right).
+    "baseline" (default): with no real change, activity is centred on the contract's own
+    baseline counts (the baseline is right on average; chance and trend uncertainty spread it);
+    "projection": centred where the baseline data's own season and trend project it, which
+    shows what a baseline that ignores (or misjudges) the trend would pay for.
     ``trend_sd`` (or the contract's ``simulation.trend_sd`` when above 0) replaces the fitted
     trend uncertainty.
     """
@@ -531,7 +570,7 @@ def simulate(
     chunk: int = DEFAULT_CHUNK,
     *,
     trend_sd: float | None = None,
-    counterfactual: str = "projection",
+    counterfactual: str = "baseline",
     quality_results: Mapping[str, Any] | None = None,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
