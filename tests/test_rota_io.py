@@ -437,6 +437,42 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     assert str(caught.value).splitlines()[0].endswith("4 problems found")
 
 
+def test_issues_are_listed_sheet_by_sheet_row_by_row(tmp_path: Path) -> None:
+    wb = template_book()
+    both(
+        put("Rules", "B2", -1),
+        put("Clinicians", "F3", 80),
+        put("Clinicians", "D2", "Nurse"),
+        put("Settings", "B4", "France"),
+        put("Clinicians", "AA1", "Role"),  # a second Role column
+    )(wb)
+    with pytest.raises(InputError) as caught:
+        read_workbook(save(wb, tmp_path))
+    assert [i.where for i in caught.value.issues] == [
+        "Settings!B4",
+        "Clinicians!AA1",  # header row first
+        "Clinicians!D2",
+        "Clinicians!F3",
+        "Rules!B2",
+    ]
+
+
+def test_a_missing_column_does_not_hide_other_problems(tmp_path: Path) -> None:
+    wb = template_book()
+    put("Shift types", "Q2", 0)(wb)
+    put("Availability", "D2", "Z")(wb)
+    delete_column("Shift types", 6)(wb)  # Start; Wanted moves from Q to P
+    with pytest.raises(InputError) as caught:
+        read_workbook(save(wb, tmp_path))
+    assert [str(i) for i in caught.value.issues] == [
+        'Shift types: missing column "Start" (row 1 holds the headers): start time, e.g. 18:30 '
+        "(a time cell, 18:30 or 1830)",
+        "Shift types!P2: wanted (0) must be at least needed (1)",
+        "Availability!D2: availability must be A, U, P, N or shift type ids separated by commas; "
+        '"Z" is not a shift type',
+    ]
+
+
 def test_misspelt_header_is_not_also_reported_missing(tmp_path: Path) -> None:
     wb = template_book()
     put("Clinicians", "D1", "Rol")(wb)
@@ -767,8 +803,8 @@ def test_read_practices_from_another_sheet_with_problems(tmp_path: Path) -> None
     with pytest.raises(InputError) as caught:
         read_practices(path, sheet="Members")
     assert [str(i) for i in caught.value.issues] == [
-        'Members!C3: list size must be a whole number of at least 1, got "many"',
         'Members!A3: code "P1" appears more than once (first in row 2); each must be unique',
+        'Members!C3: list size must be a whole number of at least 1, got "many"',
     ]
     with pytest.raises(OohError, match='missing sheet "Practices"'):
         read_practices(path)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ooh import schema
-from ooh.errors import IssueCollector, OohError
+from ooh.errors import Issue, IssueCollector, OohError
 from ooh.excel import (
     DATE_FORMAT,
     FORMULA_STARTS,
@@ -371,8 +371,14 @@ def _letter(col: int) -> str:
     return str(get_column_letter(col))
 
 
-def _suggest(word: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+def _help_phrase(column: Column) -> str:
+    """A column's help as a phrase inside a message: "one role from the Lists sheet"."""
+    text = column.help.rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
+def _suggest(word: str, known: Iterable[str], cutoff: float = 0.6) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=cutoff)
     return f'; did you mean "{close[0]}"?' if close else ""
 
 
@@ -388,7 +394,8 @@ class _Reader:
         ws = self.book.sheet(name)
         if ws is None and spec.required:
             have = [t for t in self.book.values.sheetnames if _norm(t) != "readme"]
-            hint = _suggest(name, have)
+            known = {_norm(s.name) for s in schema.SHEETS}
+            hint = _suggest(name, [t for t in have if _norm(t) not in known], cutoff=0.75)
             self.issues.add(
                 name,
                 f'missing sheet "{name}"{hint}'
@@ -442,7 +449,8 @@ class _Reader:
             if column.required:
                 self.issues.add(
                     ws.title,
-                    f'missing column "{column.header}" (row 1 holds the headers); {column.help}',
+                    f'missing column "{column.header}" (row 1 holds the headers): '
+                    f"{_help_phrase(column)}",
                 )
         return {k: v for k, v in found.items() if not k.startswith("?")}, unknown
 
@@ -455,7 +463,7 @@ class _Reader:
             if column.required:
                 return (
                     None,
-                    f"{column.label} is required ({column.help[0].lower()}{column.help[1:]})",
+                    f"{column.label} is required ({_help_phrase(column)})",
                 )
             return None, None
         try:
@@ -470,8 +478,8 @@ class _Reader:
             return None
         columns = [c for c in spec.columns if c.kind != "code"]
         found, _ = self.headers(spec, ws, columns)
-        if any(c.required and c.field not in found for c in columns):
-            return None
+        # Rows are read even when a required column is missing (already reported), so the
+        # other cells are still checked; the workbook cannot pass with that issue anyway.
         rows: list[_Row] = []
         for r in range(2, ws.max_row + 1):
             raws = {f: self.book.cell(ws, r, col) for f, col in found.items()}
@@ -564,7 +572,7 @@ class _Reader:
             if column.required and column.field not in first_row:
                 self.issues.add(
                     ws.title,
-                    f'missing {spec.key_header.lower()} "{column.header}" ({column.help})',
+                    f'missing {spec.key_header.lower()} "{column.header}" ({_help_phrase(column)})',
                 )
         return values, cells
 
@@ -668,6 +676,7 @@ def read_workbook(path: str | os.PathLike[str]) -> RotaData:
     _check_fixed_days(issues, fixed, shift_types, settings)
     rules = _read_rules(reader)
 
+    _sort_issues(issues)
     issues.raise_if_any()
     assert settings is not None and rules is not None
     return RotaData(
@@ -683,6 +692,27 @@ def read_workbook(path: str | os.PathLike[str]) -> RotaData:
     )
 
 
+_CELL = re.compile(r"^([A-Z]+)(\d+)$")
+
+
+def _sort_issues(issues: IssueCollector) -> None:
+    """Order issues as a reader scans the workbook: sheet by sheet, row by row."""
+    order = {_norm(s.name): i for i, s in enumerate(schema.SHEETS)}
+
+    def key(issue: Issue) -> tuple[int, int, int, int]:
+        sheet, _, cell = issue.where.partition("!")
+        m = _CELL.match(cell)
+        if not m:
+            return (order.get(_norm(sheet), len(order)), 0, 0, 0)
+        letters = m[1]
+        col = 0
+        for ch in letters:
+            col = col * 26 + ord(ch) - 64
+        return (order.get(_norm(sheet), len(order)), int(m[2]), len(letters), col)
+
+    issues.issues.sort(key=key)
+
+
 def read_practices(path: str | os.PathLike[str], sheet: str = "Practices") -> tuple[Practice, ...]:
     """Read only a Practices sheet (the shared practice table), validated the same way."""
     book = _Book(path)
@@ -694,6 +724,7 @@ def read_practices(path: str | os.PathLike[str], sheet: str = "Practices") -> tu
             f'{path}: missing sheet "{sheet}" (sheets found: {", ".join(book.values.sheetnames)})'
         )
     rows = reader.table(spec, sheet)
+    _sort_issues(issues)
     issues.raise_if_any()
     return tuple(_build(Practice, spec, r) for r in rows or ())
 
