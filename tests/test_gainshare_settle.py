@@ -611,15 +611,18 @@ def test_practice_split_of_a_repayment_is_negative():
 
 
 def test_every_money_figure_is_decimal_pennies():
-    s = run(
-        9123,
-        gain={"tiers": TIERS, "threshold": pct_threshold(1.7, "above_threshold")},
-        withhold=WITHHOLD,
-    )
-    for step in s.steps:
+    gain = {
+        "tiers": TIERS,
+        "threshold": {"type": "amount", "value": 1000, "sharing": "above_threshold"},
+        "minimum_payout": 5,
+        "cap_amount": 20000,
+    }
+    s = run(9123, gain=gain, withhold=WITHHOLD, savings={"extra_service_cost": 7})
+    nothing = run(10100, gain=gain, loss=LOSS, withhold=WITHHOLD)  # inside the corridor
+    for step in s.steps + nothing.steps:
         if step.unit == "£":
             assert isinstance(step.amount, D)
-            assert step.amount == step.amount.quantize(D("0.01"))
+            assert step.amount.as_tuple().exponent == -2, step  # shown as pounds and pence
 
 
 # --- the worked example of docs/gainshare-method.md ---------------------------------------

@@ -27,7 +27,7 @@ from ooh.gainshare.contract import Contract, Quality, Side, Threshold, to_decima
 from ooh.practice import Practice
 
 PENNY = Decimal("0.01")
-ZERO = Decimal(0)
+ZERO = Decimal("0.00")  # money zero: shown as £0.00
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
@@ -35,6 +35,12 @@ HUNDRED = Decimal(100)
 def money(x: Decimal) -> Decimal:
     """Round to the penny, half up (0.005 -> 0.01)."""
     return x.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def gbp(x: Decimal) -> str:
+    """£1,234.56 style, always two decimals; negatives as -£1,234.56."""
+    text = f"£{abs(x):,.2f}"
+    return "-" + text if x < 0 else text
 
 
 def round_to(x: Decimal, places: int) -> Decimal:
@@ -195,20 +201,20 @@ def threshold_amount(
     b = baseline_cost
     if threshold.type == "percent":
         assert threshold.value is not None
-        return money(b * threshold.value / HUNDRED), f"{threshold.value}% of baseline cost £{b:,}"
+        return money(b * threshold.value / HUNDRED), f"{threshold.value}% of baseline cost {gbp(b)}"
     if threshold.type == "amount":
         assert threshold.value is not None
-        return money(threshold.value), f"fixed £{threshold.value:,}"
+        return money(threshold.value), f"fixed {gbp(threshold.value)}"
     if threshold.type == "ratio":
         assert threshold.value is not None
         r = threshold.value
         gap = ONE - r if side == "gain" else r - ONE
-        return money(b * gap), f"ratio {r}: baseline cost £{b:,} x {gap}"
+        return money(b * gap), f"ratio {r}: baseline cost {gbp(b)} x {gap}"
     if threshold.type == "population":
         rate = interpolate_table(population, threshold.table)
         return (
             money(b * rate / HUNDRED),
-            f"population {population:,} -> {rate}% (table, interpolated) of baseline cost £{b:,}",
+            f"population {population:,} -> {rate}% (table, interpolated) of baseline cost {gbp(b)}",
         )
     return ZERO, "no minimum"
 
@@ -270,7 +276,7 @@ def effective_cap(
     """The lower of the £ cap and the % of baseline cap (None if neither is set)."""
     caps = []
     if cap_amount is not None:
-        caps.append(cap_amount)
+        caps.append(money(cap_amount))
     if cap_percent is not None:
         caps.append(money(baseline_cost * cap_percent / HUNDRED))
     return min(caps) if caps else None
@@ -450,7 +456,7 @@ def settle(
             if m.uplift_pct and contract.contract_year > 1
             else ""
         )
-        step(section, f"Unit price: {m.name}", f"£{m.unit_price:,}{uplift}", price)
+        step(section, f"Unit price: {m.name}", f"{gbp(m.unit_price)}{uplift}", price)
         counts = tuple(activity.total(m.code, months, codes) for months in year_months)
         values: list[Decimal] = []
         weighted = ZERO
@@ -482,7 +488,7 @@ def settle(
                 formula += " after trend"
         step(section, "Baseline (expected) count", formula + " (2 dp)", count, "count")
         cost = money(count * price)
-        step(section, "Baseline cost", f"{count} x £{price}", cost)
+        step(section, "Baseline cost", f"{count:,} x {gbp(price)}", cost)
         actual = activity.total(m.code, contract.performance_months, codes)
         step(
             section,
@@ -492,9 +498,12 @@ def settle(
             "count",
         )
         actual_cost = money(Decimal(actual) * price)
-        step(section, "Actual cost", f"{actual:,} x £{price}", actual_cost)
+        step(section, "Actual cost", f"{actual:,} x {gbp(price)}", actual_cost)
         step(
-            section, "Savings on this measure", f"£{cost:,} - £{actual_cost:,}", cost - actual_cost
+            section,
+            "Savings on this measure",
+            f"{gbp(cost)} - {gbp(actual_cost)}",
+            cost - actual_cost,
         )
         measures.append(
             MeasureResult(
@@ -509,22 +518,22 @@ def settle(
             "the baseline cost is £0 (no baseline activity): nothing to settle against; check the activity file covers the baseline years"
         )
     gross = baseline_cost - actual_cost
-    extra = contract.savings.extra_service_cost
+    extra = money(contract.savings.extra_service_cost)
     net = gross - extra
     ratio = round_to((actual_cost + extra) / baseline_cost, 4)
     step(
         "Savings",
         "Baseline cost, all measures",
-        " + ".join(f"£{r.baseline_cost:,}" for r in measures),
+        " + ".join(f"{gbp(r.baseline_cost)}" for r in measures),
         baseline_cost,
     )
     step(
         "Savings",
         "Actual cost, all measures",
-        " + ".join(f"£{r.actual_cost:,}" for r in measures),
+        " + ".join(f"{gbp(r.actual_cost)}" for r in measures),
         actual_cost,
     )
-    step("Savings", "Gross savings", f"£{baseline_cost:,} - £{actual_cost:,}", gross)
+    step("Savings", "Gross savings", f"{gbp(baseline_cost)} - {gbp(actual_cost)}", gross)
     if extra:
         step(
             "Savings",
@@ -532,11 +541,11 @@ def settle(
             "counted against savings (contract savings.extra_service_cost)",
             extra,
         )
-    step("Savings", "Net savings", f"£{gross:,} - £{extra:,}", net)
+    step("Savings", "Net savings", f"{gbp(gross)} - {gbp(extra)}", net)
     step(
         "Savings",
         "Ratio actual / baseline",
-        f"(£{actual_cost:,} + £{extra:,}) / £{baseline_cost:,}",
+        f"({gbp(actual_cost)} + {gbp(extra)}) / {gbp(baseline_cost)}",
         ratio,
         "ratio",
     )
@@ -562,7 +571,10 @@ def settle(
     if gain_result is not None and gain_result.after_caps > 0:
         if contract.quality.kpis:
             for k in quality.kpis:
-                rel = ">=" if k.higher_is_better else "<="
+                if k.higher_is_better:
+                    rel = ">=" if k.passed else "<"
+                else:
+                    rel = "<=" if k.passed else ">"
                 role = (
                     "gateway"
                     if k.gateway
@@ -586,7 +598,7 @@ def settle(
         step(
             "Quality",
             "Gain-share payment after quality",
-            f"£{gain_result.after_caps:,} x {quality.factor}",
+            f"{gbp(gain_result.after_caps)} x {quality.factor}",
             gain_payment,
         )
     elif gain_result is not None:
@@ -615,13 +627,13 @@ def settle(
         step(
             "Withhold",
             "Withheld from the base contract",
-            f"{wh.percent}% of £{wh.base_contract_value:,}",
+            f"{wh.percent}% of {gbp(wh.base_contract_value)}",
             withheld,
         )
         threshold_met = gain_result is not None and gain_result.met
         returned = money(withheld * quality.factor) if threshold_met else ZERO
         why = (
-            f"gain threshold met: £{withheld:,} x quality factor {quality.factor}"
+            f"gain threshold met: {gbp(withheld)} x quality factor {quality.factor}"
             if threshold_met
             else "gain threshold not met: withhold kept by the commissioner"
         )
@@ -633,32 +645,32 @@ def settle(
     step(
         "Settlement",
         "Year-end payment",
-        f"gain payment £{gain_payment:,} + withhold returned £{returned:,} - repayment £{repayment:,}",
+        f"gain payment {gbp(gain_payment)} + withhold returned {gbp(returned)} - repayment {gbp(repayment)}",
         transfer,
     )
     if transfer > 0:
-        who = f"{contract.commissioner} pays {contract.provider} £{transfer:,}"
+        who = f"{contract.commissioner} pays {contract.provider} {gbp(transfer)}"
     elif transfer < 0:
-        who = f"{contract.provider} pays {contract.commissioner} £{-transfer:,}"
+        who = f"{contract.provider} pays {contract.commissioner} {gbp(-transfer)}"
     else:
         who = "no payment either way"
     step("Settlement", "Who pays whom", who, abs(transfer))
     step(
         "Settlement",
         "Provider's net gain",
-        f"£{gain_payment:,} - £{repayment:,} - withhold kept £{withheld - returned:,}",
+        f"{gbp(gain_payment)} - {gbp(repayment)} - withhold kept {gbp(withheld - returned)}",
         provider_net,
     )
     step(
         "Settlement",
         "Commissioner's net saving",
-        f"net savings £{net:,} - provider's net gain £{provider_net:,}",
+        f"net savings {gbp(net)} - provider's net gain {gbp(provider_net)}",
         commissioner_net,
     )
 
     shares, note = _split(contract, transfer, hours)
     for s in shares:
-        step("Practices", f"{s.code} {s.name}", f"weight {s.weight} ({note})", s.amount)
+        step("Practices", f"{s.code} {s.name}", f"weight {s.weight:,} ({note})", s.amount)
 
     return Settlement(
         contract=contract,
@@ -694,7 +706,7 @@ def _record_side(
     _, how = threshold_amount(side.threshold, r.side, b, population)
     label = "Minimum savings threshold" if r.side == "gain" else "Neutral corridor (loss threshold)"
     step(sec, label, how, r.threshold)
-    test = f"{what} £{r.amount:,} {'>=' if r.met else '<'} £{r.threshold:,}"
+    test = f"{what} {gbp(r.amount)} {'>=' if r.met else '<'} {gbp(r.threshold)}"
     if basis == "ratio":
         test += f" (ratio {ratio})"
     step(
@@ -707,32 +719,36 @@ def _record_side(
         if side.threshold.sharing == "above_threshold"
         else "from the first pound"
     )
-    step(sec, "Sharing", f"{what} shared {mode}: counted from £{r.start:,}", r.start)
+    step(sec, "Sharing", f"{what} shared {mode}: counted from {gbp(r.start)}", r.start)
     for band in r.bands:
-        top = "no limit" if band.upper is None else f"£{band.upper:,}"
+        span = (
+            f"above {gbp(band.lower)}"
+            if band.upper is None
+            else f"{gbp(band.lower)} to {gbp(band.upper)}"
+        )
         step(
             sec,
-            f"Tier {band.index}: £{band.lower:,} to {top} at {band.share}%",
-            f"{band.share}% x £{band.base:,} in band",
+            f"Tier {band.index}: {span} at {band.share}%",
+            f"{band.share}% x {gbp(band.base)} in band",
             band.amount,
         )
-    step(sec, "Tiered amount", " + ".join(f"£{band.amount:,}" for band in r.bands), r.tiered)
+    step(sec, "Tiered amount", " + ".join(f"{gbp(band.amount)}" for band in r.bands), r.tiered)
     if side.minimum_payout > 0:
         if side.minimum_payout_mode == "all_or_nothing":
-            text = f"all-or-nothing minimum £{side.minimum_payout:,}: £{r.tiered:,} {'>=' if r.tiered >= side.minimum_payout else '<'} minimum"
+            text = f"all-or-nothing minimum {gbp(side.minimum_payout)}: {gbp(r.tiered)} {'>=' if r.tiered >= side.minimum_payout else '<'} minimum"
         else:
-            text = f"deductible minimum: max(0, £{r.tiered:,} - £{side.minimum_payout:,})"
+            text = f"deductible minimum: max(0, {gbp(r.tiered)} - {gbp(side.minimum_payout)})"
         step(sec, "After minimum payout", text, r.after_minimum)
     if r.cap is not None:
         parts = []
         if side.cap_amount is not None:
-            parts.append(f"£{side.cap_amount:,}")
+            parts.append(f"{gbp(side.cap_amount)}")
         if side.cap_percent is not None:
             parts.append(
-                f"{side.cap_percent}% of £{b:,} = £{money(b * side.cap_percent / HUNDRED):,}"
+                f"{side.cap_percent}% of {gbp(b)} = {gbp(money(b * side.cap_percent / HUNDRED))}"
             )
         step(sec, "Cap", "lower of " + " and ".join(parts) if len(parts) > 1 else parts[0], r.cap)
-        step(sec, "After caps", f"min(£{r.after_minimum:,}, £{r.cap:,})", r.after_caps)
+        step(sec, "After caps", f"min({gbp(r.after_minimum)}, {gbp(r.cap)})", r.after_caps)
 
 
 def _quality(contract: Contract, given: Mapping[str, Any] | None) -> QualityResult:
