@@ -819,7 +819,8 @@ DECISIONS = """\
 - A blank day column (`Mon` .. `Sun`, `Bank holidays`) means no; a line that runs on no day
   is an error. A blank `Wanted` means the same as `Needed`.
 - Dates may be date cells, `2026-12-14`, `14/12/2026` (day first) or Excel serial numbers;
-  times may be time cells, `18:30`, `1830` or `24:00`.
+  times may be time cells, `18:30`, `18.30`, `1830` or `24:00`. A whole number such as 1830
+  typed into a cell formatted as a time (which Excel stores as day 1830) is read as 18:30.
 - Availability dates outside the period are errors; period dates missing from the grid count
   as blank cells. A clinician missing from the grid is blank on every date.
 - Requests and fixed bookings must fall in the period; a fixed booking must be on a date its
@@ -827,6 +828,8 @@ DECISIONS = """\
   skills, rest) is left to the planner, which names the conflicting rule.
 - Text starting with `'` followed by `=`, `+`, `-` or `@` is read without the apostrophe (the
   writer adds it so Excel does not run text as a formula).
+- A booking listed twice on Fixed is an error.
+- Problems are listed sheet by sheet (in the order of this document), row by row.
 - A formula cell whose result was never saved (e.g. written by a script) is reported: open
   and save the workbook in Excel so the value is stored.
 """

@@ -360,6 +360,16 @@ CATALOGUE: list[tuple[str, Mutation, str, str]] = [
         'unknown clinician "C42" (not on the Clinicians sheet)',
     ),
     (
+        "fixed booking listed twice",
+        both(
+            put("Fixed", "A3", "C03"),
+            put("Fixed", "B3", "2027-01-04"),
+            put("Fixed", "C3", "N-EVE-GP"),
+        ),
+        "Fixed!A3",
+        "the same booking appears twice (first in row 2)",
+    ),
+    (
         "rule out of range",
         put("Rules", "B2", -1),
         "Rules!B2",

@@ -674,6 +674,7 @@ def read_workbook(path: str | os.PathLike[str]) -> RotaData:
         _check_refs(issues, spec, rows, known)
         _check_dates(issues, rows, settings)
     _check_fixed_days(issues, fixed, shift_types, settings)
+    _check_fixed_twice(issues, fixed)
     rules = _read_rules(reader)
 
     _sort_issues(issues)
@@ -821,6 +822,21 @@ def _check_dates(
                 f"date {day:%d/%m/%Y} is outside the period ({_period_words(settings)})",
             )
             row.bad.add("date")
+
+
+def _check_fixed_twice(issues: IssueCollector, fixed: list[_Row] | None) -> None:
+    first: dict[tuple[Any, ...], int] = {}
+    for row in fixed or ():
+        key = tuple(row.values.get(f) for f in ("clinician", "date", "shift_type"))
+        if None in key:
+            continue
+        if key in first:
+            issues.add(
+                row.where("clinician"),
+                f"the same booking appears twice (first in row {first[key]}); delete one",
+            )
+        else:
+            first[key] = row.row
 
 
 def _check_fixed_days(
