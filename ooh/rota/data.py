@@ -13,6 +13,7 @@ Definitions used everywhere (solver, checker, reports) live here so there is one
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import Enum
@@ -193,7 +194,7 @@ class Shift:
         return self.date.weekday() >= 5
 
     @property
-    def weekend_key(self) -> date | None:
+    def weekend_key(self) -> dt.date | None:  # dt.: the field `date` shadows the type here
         """The Saturday of the weekend this shift falls in, or None on weekdays."""
         if not self.is_weekend:
             return None
