@@ -369,7 +369,9 @@ def draw_chunk(
     effect_rng, noise_rngs = streams(seed, chunk_index, len(noise.measures))
     e = draw_effect(effect, effect_rng, n)
     rates = draw_rates(noise, noise_rngs, n)
-    return draw_counts(noise_rngs, rates, e), draw_counts(noise_rngs, rates)
+    # no-effect counts first: they then do not depend on the assumed effect at all
+    null = draw_counts(noise_rngs, rates)
+    return draw_counts(noise_rngs, rates, e), null
 
 
 def draw_all(
