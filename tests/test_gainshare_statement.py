@@ -310,3 +310,36 @@ def test_template_contract_settles_with_template_style_activity(tmp_path):
     s = settle(contract, Activity(counts))
     assert s.gain_payment > 0
     assert sum(p.amount for p in s.practices) == s.transfer
+
+
+def test_rota_named_in_the_contract_is_used_for_hours(files, tmp_path):
+    contract, activity = files
+    contract.write_text(
+        CONTRACT + '\n[attribution]\nmethod = "hours"\nrota = "rota.xlsx"\n', encoding="utf-8"
+    )
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Practice contribution"
+    ws.append(["Practice", "Name", "Hours worked"])
+    ws.append(["P01", "One", 1])
+    ws.append(["P02", "Two", 3])
+    wb.save(tmp_path / "rota.xlsx")
+    args = [
+        "gainshare",
+        "settle",
+        str(contract),
+        "--activity",
+        str(activity),
+        "-o",
+        str(tmp_path / "s.xlsx"),
+        "--json",
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert [p["amount"] for p in json.loads(result.stdout)["practices"]] == [
+        "2750.00",
+        "8250.00",
+    ]  # 1 : 3
+    (tmp_path / "rota.xlsx").unlink()
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and "rota workbook not found" in result.output
