@@ -29,7 +29,14 @@ from ooh.rota.data import (
     Site,
     Weights,
 )
-from ooh.rota.io import build_input_workbook, read_practices, read_workbook, write_input_workbook
+from ooh.rota.io import (
+    build_input_workbook,
+    parse_date,
+    parse_time,
+    read_practices,
+    read_workbook,
+    write_input_workbook,
+)
 from ooh.rota.template import TEMPLATE_ROLES, TEMPLATE_SKILLS, template_data
 
 # Layout of the template workbook the mutations start from (written in schema order):
@@ -573,6 +580,18 @@ def test_time_spellings(tmp_path: Path, value: object, expected: time) -> None:
     put("Shift types", "F2", value)(wb)  # N-EVE-GP start (ends 23:00)
     data = read_workbook(save(wb, tmp_path))
     assert data.shift_types[0].start == expected
+
+
+@pytest.mark.parametrize("value", ["7pm", "12:60", "24:30", 2401, "18", -0.5, True, "1860"])
+def test_times_that_are_rejected(value: object) -> None:
+    assert parse_time(value) is None
+
+
+@pytest.mark.parametrize(
+    "value", ["2027-13-01", "31/04/2027", "04-01-2027", "Jan 4 2027", 0, 2.5, True, None]
+)
+def test_dates_that_are_rejected(value: object) -> None:
+    assert parse_date(value) is None
 
 
 def test_24_00_end_is_midnight_and_crosses_the_day(tmp_path: Path) -> None:

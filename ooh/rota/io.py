@@ -406,9 +406,13 @@ class _Reader:
         return ws
 
     def headers(
-        self, spec: Sheet, ws: Worksheet, columns: Sequence[Column], *, extra_ok: bool = True
+        self, ws: Worksheet, columns: Sequence[Column]
     ) -> tuple[dict[str, int], dict[int, Any]]:
-        """Map each known column's field to its column number; return unknown headers too."""
+        """Map each known column's field to its column number; return unknown headers too.
+
+        An unknown header close to a missing column's name is reported as misspelt; other
+        unknown headers (notes columns) are returned for the caller to judge.
+        """
         known: dict[str, Column] = {}
         for column in columns:
             for name in column.names():
@@ -442,9 +446,8 @@ class _Reader:
                     f"{ws.title}!{_letter(col)}1",
                     f'unknown column "{header}"; did you mean "{meant.header}"?',
                 )
-                missing.remove(meant)
+                missing.remove(meant)  # reported here: not "missing" again
                 del unknown[col]
-                found.setdefault("?" + meant.field, col)  # reported: not "missing" again
         for column in missing:
             if column.required:
                 self.issues.add(
@@ -452,7 +455,7 @@ class _Reader:
                     f'missing column "{column.header}" (row 1 holds the headers): '
                     f"{_help_phrase(column)}",
                 )
-        return {k: v for k, v in found.items() if not k.startswith("?")}, unknown
+        return found, unknown
 
     def value(self, ws: Worksheet, row: int, col: int, column: Column) -> tuple[Any, str | None]:
         """(parsed value or None when blank, problem or None)."""
@@ -472,12 +475,12 @@ class _Reader:
             return None, str(exc)
 
     def table(self, spec: Sheet, name: str | None = None) -> list[_Row] | None:
-        """Every non-blank row of a table sheet; None when the sheet is missing or unusable."""
+        """Every non-blank row of a table sheet; None when the sheet is missing."""
         ws = self.worksheet(spec, name)
         if ws is None:
             return None
         columns = [c for c in spec.columns if c.kind != "code"]
-        found, _ = self.headers(spec, ws, columns)
+        found, _ = self.headers(ws, columns)
         # Rows are read even when a required column is missing (already reported), so the
         # other cells are still checked; the workbook cannot pass with that issue anyway.
         rows: list[_Row] = []
@@ -517,22 +520,20 @@ class _Reader:
                     row.bad.add(column.field)
                 else:
                     first[value] = row.row
-        return None
 
-    def key_values(self, spec: Sheet) -> tuple[dict[str, Any], dict[str, str]] | None:
-        """Values by field of a key/value sheet, and the cell of each (for messages)."""
+    def key_values(self, spec: Sheet) -> dict[str, Any] | None:
+        """Values by field of a key/value sheet (``_Bad`` where a value is unusable)."""
         ws = self.worksheet(spec)
         if ws is None:
             return None
         key_col = Column(spec.key_header, "text", "key", "the name of the setting", required=True)
         value_col = Column(schema.VALUE_HEADER, "text", "value", "its value", required=True)
         help_col = Column(schema.HELP_HEADER, "text", "help", "ignored")
-        found, _ = self.headers(spec, ws, [key_col, value_col, help_col])
+        found, _ = self.headers(ws, [key_col, value_col, help_col])
         if "key" not in found or "value" not in found:
             return None
         by_name = {_norm(c.header): c for c in spec.columns}
         values: dict[str, Any] = {}
-        cells: dict[str, str] = {}
         first_row: dict[str, int] = {}
         for r in range(2, ws.max_row + 1):
             key = self.book.cell(ws, r, found["key"])
@@ -561,7 +562,6 @@ class _Reader:
                 )
                 continue
             first_row[column.field] = r
-            cells[column.field] = where
             parsed, problem = self.value(ws, r, found["value"], column)
             if problem:
                 self.issues.add(where, problem)
@@ -574,7 +574,7 @@ class _Reader:
                     ws.title,
                     f'missing {spec.key_header.lower()} "{column.header}" ({_help_phrase(column)})',
                 )
-        return values, cells
+        return values
 
 
 # ---- the whole workbook --------------------------------------------------------------
@@ -731,10 +731,9 @@ def read_practices(path: str | os.PathLike[str], sheet: str = "Practices") -> tu
 
 
 def _read_settings(reader: _Reader) -> Settings | None:
-    got = reader.key_values(schema.SETTINGS)
-    if got is None:
+    values = reader.key_values(schema.SETTINGS)
+    if values is None:
         return None
-    values, _ = got
     if any(v is _Bad for v in values.values()) or "period_start" not in values:
         return None
     return Settings(**values)
@@ -743,10 +742,9 @@ def _read_settings(reader: _Reader) -> Settings | None:
 def _read_rules(reader: _Reader) -> Rules | None:
     if reader.book.sheet(schema.RULES.name) is None:
         return Rules()
-    got = reader.key_values(schema.RULES)
-    if got is None:
+    values = reader.key_values(schema.RULES)
+    if values is None:
         return None
-    values, _ = got
     if any(v is _Bad for v in values.values()):
         return None
     weights = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("weights.")}
@@ -878,7 +876,7 @@ def _read_availability(
         return {}
     issues = reader.issues
     id_col, name_col, code_col = spec.columns
-    found, unknown = reader.headers(spec, ws, [id_col, name_col])
+    found, unknown = reader.headers(ws, [id_col, name_col])
     if "clinician" not in found:
         return {}
     dates: dict[int, date] = {}
