@@ -954,11 +954,12 @@ def render_input_contract() -> str:
     return "\n".join(out)
 
 
-def readme_rows() -> list[tuple[str, str]]:
+def readme_rows(note: str = "") -> list[tuple[str, str]]:
     """(item, explanation) rows for the README sheet of an input workbook."""
     rows: list[tuple[str, str]] = [
         ("Rota input workbook", "Fill in each sheet; then run: ooh rota validate <this file>"),
         ("", "Columns are found by their header; keep the header row as it is."),
+        *([("", note)] if note else []),
         ("", ""),
     ]
     for s in SHEETS:

@@ -64,6 +64,7 @@ def test_template_has_readme_and_role_list(tmp_path: Path) -> None:
     ]
     readme = "\n".join(str(c.value) for row in wb["README"].iter_rows() for c in row)
     assert "Availability codes" in readme and "Max hours per week" in readme
+    assert "fictional example federation" in readme
     roles = [c.value for c in wb["Lists"]["A"]][1:]
     assert roles == ["GP", "ANP", "Paramedic", "Driver", "Call handler"]
 

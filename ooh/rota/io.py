@@ -1009,29 +1009,32 @@ def write_input_workbook(
     *,
     roles: Sequence[str] = (),
     skills: Sequence[str] = (),
+    note: str = "",
 ) -> None:
     """Write ``data`` as a rota input workbook (README, dropdowns, frozen headers).
 
     The Lists sheet holds the roles and skills ``data`` uses, after any given in ``roles`` and
-    ``skills`` (so a template can offer roles no one holds yet).
+    ``skills`` (so a template can offer roles no one holds yet). ``note`` is added to the
+    README sheet.
     """
 
     def write(tmp: Path) -> None:
-        build_input_workbook(data, roles=roles, skills=skills).save(tmp)
+        build_input_workbook(data, roles=roles, skills=skills, note=note).save(tmp)
 
     write_atomically(path, write)
 
 
 def build_input_workbook(
-    data: RotaData, *, roles: Sequence[str] = (), skills: Sequence[str] = ()
+    data: RotaData, *, roles: Sequence[str] = (), skills: Sequence[str] = (), note: str = ""
 ) -> Workbook:
+    """The input workbook in memory (``write_input_workbook`` saves it safely)."""
     from openpyxl import Workbook
 
     wb = Workbook()
     readme = wb.active
     assert readme is not None
     readme.title = schema.README.name
-    write_table(readme, ["Item", "Explanation"], schema.readme_rows(), autofilter=False)
+    write_table(readme, ["Item", "Explanation"], schema.readme_rows(note), autofilter=False)
     fit_widths(readme, {"Item": 34, "Explanation": 110})
 
     role_list = _ordered_unique(

@@ -31,6 +31,12 @@ TEMPLATE_START = date(2027, 1, 4)  # a Monday with no bank holiday in the fortni
 TEMPLATE_ROLES = ("GP", "ANP", "Paramedic", "Driver", "Call handler")
 TEMPLATE_SKILLS = ("Home visits", "Paediatrics", "Prescriber")
 
+TEMPLATE_NOTE = (
+    "The rows are a fictional example federation: replace them with your own practices, "
+    "sites, clinicians and shift lines, set Period start and Weeks, then fill Availability "
+    "(one column per date of the period)."
+)
+
 WEEKDAYS = frozenset(range(5))
 WEEKEND = frozenset({5, 6})
 EVERY_DAY = frozenset(range(7))
@@ -181,5 +187,7 @@ def template_data() -> RotaData:
 def write_template(output: str | os.PathLike[str]) -> Path:
     """Write the example rota input workbook to ``output``; returns its path."""
     out = check_output_path(output, [])
-    write_input_workbook(template_data(), out, roles=TEMPLATE_ROLES, skills=TEMPLATE_SKILLS)
+    write_input_workbook(
+        template_data(), out, roles=TEMPLATE_ROLES, skills=TEMPLATE_SKILLS, note=TEMPLATE_NOTE
+    )
     return out
