@@ -278,7 +278,7 @@ def threshold_command(
     from ooh.gainshare.threshold import DEFAULT_POPULATIONS, find_threshold
 
     _check_output(output, [contract, activity_path])
-    sizes = DEFAULT_POPULATIONS
+    sizes: tuple[int, ...] = DEFAULT_POPULATIONS
     if populations:
         try:
             sizes = tuple(

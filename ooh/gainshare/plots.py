@@ -60,7 +60,7 @@ def plot_payment_distribution(sim: Simulation, ax: Axes | None = None) -> Figure
     low, high = float(both.min()), float(both.max())
     if high <= low:
         high = low + 1.0
-    bins = np.linspace(low, high, 61)
+    bins = np.linspace(low, high, 61).tolist()
     s = sim.summary
     ax.hist(
         null,
