@@ -359,3 +359,18 @@ def test_percentiles_use_kept_draws_and_json_is_plain(sample):
     assert data["percentiles"]["payment"]["50"] == pytest.approx(
         float(np.percentile(sim.payment, 50)), abs=0.01
     )
+
+
+def test_memory_is_bounded_percentiles_from_kept_draws(sample, monkeypatch):
+    import ooh.gainshare.simulate as sim_module
+
+    contract, activity = sample
+    full = simulate(contract, activity, draws=2500, seed=4, chunk=1000)
+    monkeypatch.setattr(sim_module, "KEEP_DRAWS", 700)
+    sim = simulate(contract, activity, draws=2500, seed=4, chunk=1000)
+    assert len(full.payment) == 2500
+    assert len(sim.payment) == 700 and sim.draws == 2500
+    assert any("first 700 of 2,500 draws" in n for n in sim.notes)
+    # means use every draw, and the kept draws are the first ones
+    assert sim.summary == full.summary
+    assert np.array_equal(sim.payment, full.payment[:700])

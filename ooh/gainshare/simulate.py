@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -661,14 +661,3 @@ def _percentiles(values: np.ndarray) -> dict[int, float]:
         return {p: 0.0 for p in PERCENTILES}
     qs = np.percentile(values, PERCENTILES)
     return {p: round(float(q), 2) for p, q in zip(PERCENTILES, qs, strict=True)}
-
-
-def expected_totals(noise: NoiseModel, effect: Effect) -> np.ndarray:
-    """Expected performance-year totals per measure under the effect's mean (for checks)."""
-    mean = effect.mean if effect.distribution != "uniform" else (effect.low + effect.high) / 2
-    return np.array([m.expected * (1.0 + mean) for m in noise.measures])
-
-
-def settle_one(terms: Terms, counts: Sequence[float]) -> Outcome:
-    """Settle a single performance year (a convenience over ``settle_totals``)."""
-    return settle_totals(terms, np.asarray([counts], dtype=float))
