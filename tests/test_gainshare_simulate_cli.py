@@ -70,6 +70,7 @@ def test_simulate_writes_workbook_and_plots(tmp_path):
     assert info["Assumed true effect on activity"] == "fixed -0.05"
     assert len(info["Activity file SHA-256"]) == 64
     assert (tmp_path / "payment-distribution.png").exists()
+    assert (tmp_path / "settlement-waterfall.png").exists()  # the sample has the year's activity
 
 
 def test_threshold_command(tmp_path):

@@ -117,6 +117,17 @@ def _kpis(values: tuple[str, ...]) -> dict[str, str]:
     return results
 
 
+def _year_settlement(contract: Any, activity: Any, kpis: tuple[str, ...]) -> Any:
+    """The settlement of the performance year for the waterfall plot, if the activity has it."""
+    from ooh.gainshare.settle import settle
+
+    months = set(contract.performance_months)
+    if not any(key[1] in months for key in activity.counts):
+        click.echo("No settlement waterfall: the activity has no performance-year rows.", err=True)
+        return None
+    return settle(contract, activity, _kpis(kpis))
+
+
 @click.command("simulate")
 @click.argument("contract", type=click.Path(dir_okay=False))
 @_activity_option
@@ -151,7 +162,7 @@ def _kpis(values: tuple[str, ...]) -> dict[str, str]:
     "--plots",
     type=click.Path(file_okay=False),
     default=None,
-    help="Folder for PNG plots (payment distribution, payment curve).",
+    help="Folder for PNG plots (payment distribution, payment curve, and the settlement waterfall when the activity has the performance year).",
 )
 @click.option(
     "--workers", type=click.IntRange(min=1), default=None, help="Threads (default: up to 2)."
@@ -207,7 +218,7 @@ def simulate_command(
     if plots:
         from ooh.gainshare.plots import save_simulation_plots
 
-        written += save_simulation_plots(sim, plots)
+        written += save_simulation_plots(sim, plots, _year_settlement(terms, activity, kpis))
     if as_json:
         click.echo(json.dumps(sim.to_dict(), indent=2))
     else:
