@@ -315,11 +315,11 @@ class _Staff:
 
 _REALISTIC_STAFF: tuple[_Staff, ...] = (
     _Staff("GP", GP, 49, "practice", (90, 110, 1), ((TRIAGE, 0.75), (HOME_VISITS, 0.55)),
-           (3, 4, 4, 5, 5, 6, 6, 7, 8), (16, 20, 24, 24, 30), title="Dr "),
+           (4, 5, 5, 6, 6, 7, 8, 8, 9), (16, 20, 24, 24, 30), title="Dr "),
     _Staff("GP", GP, 3, "salaried", (95, 105, 1), ((TRIAGE, 1.0), (HOME_VISITS, 1.0)),
            (16,), (48,), min_shifts=8, title="Dr "),
     _Staff("LOC", GP, 4, "locum", (130, 150, 5), ((TRIAGE, 0.5), (HOME_VISITS, 0.5)),
-           (8, 10, 12), (48,), title="Dr "),
+           (4, 5, 6), (48,), title="Dr "),
     _Staff("ANP", ANP, 11, "practice", (55, 65, 1), ((TRIAGE, 0.9),),
            (4, 5, 6, 7, 8), (24, 30, 36)),
     _Staff("PAR", PARAMEDIC, 4, "practice", (42, 48, 1), ((HOME_VISITS, 1.0),),
@@ -352,13 +352,21 @@ def _names(rng: random.Random, n: int) -> list[tuple[str, str]]:
     return rng.sample(pairs, n)
 
 
-def _allocate(rng: random.Random, practices: tuple[Practice, ...], n: int, floor: int) -> list[str]:
-    """Practice codes for n clinicians: about in proportion to list size, but unevenly, as in
-    life (some practices offer more than their share, some less), each at least ``floor``."""
-    appetite = [p.list_size * rng.lognormvariate(0.0, 0.35) for p in practices]
-    codes = [p.code for p in practices for _ in range(floor)]
-    codes += rng.choices([p.code for p in practices], weights=appetite, k=n - len(codes))
-    return sorted(codes)
+def _appetite(rng: random.Random, practices: tuple[Practice, ...]) -> dict[str, float]:
+    """How much each practice offers relative to its list size: unevenly, as in life."""
+    return {p.code: p.list_size * rng.uniform(0.8, 1.3) for p in practices}
+
+
+def _allocate(appetite: dict[str, float], n: int, floor: int) -> list[str]:
+    """Practice codes for n clinicians in proportion to appetite (largest remainder), each
+    practice at least ``floor``."""
+    total = sum(appetite.values())
+    quotas = {code: n * a / total for code, a in appetite.items()}
+    counts = {code: max(floor, int(q)) for code, q in quotas.items()}
+    by_remainder = sorted(quotas, key=lambda code: (int(quotas[code]) - quotas[code], code))
+    for code in by_remainder[: max(0, n - sum(counts.values()))]:
+        counts[code] += 1
+    return [code for code in sorted(counts) for _ in range(counts[code])]
 
 
 def _clinicians(
@@ -370,15 +378,17 @@ def _clinicians(
     site_ids = [s.id for s in sites]
     names = _names(rng, sum(group.count for group in staff))
     numbers: dict[str, int] = {}
+    appetite = _appetite(rng, practices)
     clinicians = []
     for group in staff:
         if group.employer == "practice":
-            floor = 1 if group.role == GP and group.count >= len(practices) else 0
-            homes: list[str | None] = list(_allocate(rng, practices, group.count, floor))
+            floor = 1 if group.count >= len(practices) else 0
+            homes: list[str | None] = list(_allocate(appetite, group.count, floor))
         else:
             homes = [None] * group.count
+        offers = _offers(rng, appetite, homes, group)
         locality = {p.code: p.locality for p in practices}
-        for home in homes:
+        for home, offer in zip(homes, offers, strict=True):
             numbers[group.prefix] = numbers.get(group.prefix, 0) + 1
             first, last = names.pop()
             skills = frozenset(s for s, chance in group.skills if rng.random() < chance)
@@ -392,7 +402,7 @@ def _clinicians(
                     sites=_sites_for(rng, group, skills, locality.get(home or ""), site_ids),
                     max_hours_per_week=float(rng.choice(group.max_hours)),
                     min_shifts=group.min_shifts,
-                    max_shifts=rng.choice(group.max_shifts),
+                    max_shifts=offer,
                     max_consecutive_nights=2 if rng.random() < 0.3 else None,
                     max_weekends=2 if group.employer == "practice" and rng.random() < 0.3 else None,
                     hourly_rate=_rate(rng, *group.rate),
@@ -400,6 +410,28 @@ def _clinicians(
                 )
             )
     return clinicians
+
+
+def _offers(
+    rng: random.Random, appetite: dict[str, float], homes: list[str | None], group: _Staff
+) -> list[int]:
+    """Shifts each clinician offers in the period (their maximum).
+
+    When every practice offers someone of the group, a practice's clinicians together offer
+    about its appetite-share of the group's total, split unevenly between them; so a small
+    practice with one GP has a keen GP rather than an unfairly small contribution.
+    """
+    if group.employer != "practice" or len(set(homes)) < len(appetite):
+        return [rng.choice(group.max_shifts) for _ in homes]
+    mean = sum(group.max_shifts) / len(group.max_shifts)
+    total = sum(appetite.values())
+    offers = []
+    for code in sorted(appetite):
+        members = [h for h in homes if h == code]
+        budget = group.count * mean * appetite[code] / total
+        weights = [rng.uniform(0.6, 1.4) for _ in members]
+        offers += [max(2, round(budget * w / sum(weights))) for w in weights]
+    return offers
 
 
 def _sites_for(
@@ -475,13 +507,13 @@ def _availability(
                     days[d] = unavailable
         chance = leave.peak_chance if in_practice or c.is_locum else leave.staff_peak_chance
         if c.min_shifts:  # salaried with a contracted minimum: short leave only
-            chance, longest = chance / 2, 3
+            chance, shortest, longest = chance / 2, 2, 3
         else:
-            longest = 9
+            shortest, longest = 4, 10
         if rng.random() < chance:
             span = (leave.peak_last - leave.peak_first).days
             first = leave.peak_first + timedelta(days=rng.randint(0, span))
-            for i in range(rng.randint(2, longest)):
+            for i in range(rng.randint(shortest, longest)):
                 days[first + timedelta(days=i)] = unavailable
         if rng.random() < leave.other_chance:
             first = rng.choice(dates)
@@ -597,8 +629,8 @@ def generate_rota_data(kind: str = "realistic", seed: int = 2026) -> RotaData:
     if kind == "realistic":
         christmas = next(d for d, name in holidays.items() if name == "Christmas Day")
         eves = (christmas - timedelta(days=1), christmas + timedelta(days=6))  # 24 & 31 Dec
-        leave = _Leave(christmas - timedelta(days=4), christmas + timedelta(days=8), 0.45, 0.3,
-                       0.2, (*eves, christmas))  # fmt: skip
+        leave = _Leave(christmas - timedelta(days=6), christmas + timedelta(days=6), 0.65, 0.55,
+                       0.15, (*eves, christmas))  # fmt: skip
     else:
         half_term = festive[0]  # the Spring bank holiday starts the school half-term week
         leave = _Leave(half_term, half_term + timedelta(days=4), 0.3, 0.2, 0.1, (half_term,))
