@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ooh.errors import OohError
 from ooh.gainshare.activity import read_activity
@@ -84,3 +87,25 @@ def test_bad_alpha_is_an_error(sample):
     contract, activity = sample
     with pytest.raises(OohError, match="alpha must be between 0 and 1"):
         find_threshold(contract, activity, alpha=1.5, draws=1000)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(-50_000, 50_000), min_size=5, max_size=60),
+    st.integers(10_000, 2_000_000),
+    st.sampled_from([0.05, 0.1, 0.2, 0.5]),
+)
+def test_smallest_threshold_property(nets, baseline, alpha):
+    net = np.array(nets)
+    pct = smallest_threshold_pct(net, baseline, alpha)
+    allowed = int(alpha * len(net) + 1e-9)
+
+    def amount(p: D) -> int:  # the settlement's money(B x p%), half up, in pence
+        return int((D(baseline) * p / 100).quantize(D(1), rounding=ROUND_HALF_UP))
+
+    def met(p: D) -> int:
+        return int(((net > 0) & (net >= amount(p))).sum())
+
+    assert met(pct) <= allowed
+    if pct > 0:
+        assert met(pct - D("0.01")) > allowed
