@@ -27,7 +27,9 @@ def test_version() -> None:
 
 
 def test_python_dash_m_runs_the_same_cli() -> None:
-    proc = subprocess.run([sys.executable, "-m", "ooh", "--version"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ooh", "--version"], capture_output=True, text=True
+    )
     assert proc.returncode == 0
     assert __version__ in proc.stdout
 
