@@ -1,0 +1,311 @@
+"""Objectives: filling required places first (phase 1), then the weighted soft goals (phase 2).
+
+Every soft-goal penalty is a named variable (or a named literal) recorded as a ``Penalty``,
+so a report can say which goal a rota gives up and where. All coefficients are integers in
+``SCALE`` units per point (1/60 point), which lets hours be counted in whole minutes; see
+docs/rota-formulation.md for the formulas.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from functools import reduce
+
+from ortools.sat.python import cp_model
+
+from ooh.rota.data import AvailabilityKind
+from ooh.rota.model.variables import RotaModel
+
+SCALE = 60  # objective units per point: a weight "per hour" is then a weight per minute
+
+
+def priority_weight(priority: int) -> int:
+    """Weight of one unfilled required place of this priority in phase 1: 2**(p-1),
+    so a priority-5 place counts as much as 16 priority-1 places."""
+    return 2 ** (max(1, priority) - 1)
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """One term of the soft objective: ``coef * var`` in SCALE units."""
+
+    goal: str  # target, practice_fair_share, clinician_hours, ..., requests, cost
+    name: str  # what it measures, in words with ids and dates
+    var: cp_model.LinearExprT
+    coef: int
+
+
+@dataclass
+class Objectives:
+    places: dict[int, list[cp_model.IntVar]]  # shift index -> place k filled (k = 1..wanted)
+    unfilled_required: cp_model.LinearExprT  # number of unfilled required places
+    fill: cp_model.LinearExprT  # phase 1: priority-weighted unfilled required places
+    penalties: list[Penalty]
+
+    def soft(self) -> cp_model.LinearExprT:
+        """Phase 2 objective in SCALE units."""
+        return cp_model.LinearExpr.WeightedSum(
+            [p.var for p in self.penalties], [p.coef for p in self.penalties]
+        )
+
+
+def add_places(m: RotaModel) -> dict[int, list[cp_model.IntVar]]:
+    """Place k of a shift is filled iff at least k people work it (filled places in order).
+
+    Required places are 1..needed, target places needed+1..wanted, so unfilled required and
+    unfilled target places are exact linear sums of place literals."""
+    places: dict[int, list[cp_model.IntVar]] = {}
+    for s, shift in enumerate(m.shifts):
+        wanted = shift.type.wanted
+        cands = m.by_shift[s]
+        lits = [m.model.NewBoolVar(f"filled[{shift.id}#{k}]") for k in range(1, wanted + 1)]
+        for k, lit in enumerate(lits):
+            if k >= len(cands):
+                m.model.Add(lit == 0)  # fewer eligible people than places
+        for a, b in zip(lits, lits[1:], strict=False):
+            m.model.AddImplication(b, a)
+        m.model.Add(sum(lits) == sum(m.x[(c, s)] for c in cands))
+        places[s] = lits
+    return places
+
+
+def build_objectives(m: RotaModel) -> Objectives:
+    places = add_places(m)
+    required = []
+    fill_coefs = []
+    for s, lits in places.items():
+        st = m.shifts[s].type
+        for lit in lits[: st.needed]:
+            required.append(lit.Not())
+            fill_coefs.append(priority_weight(st.priority))
+    unfilled = cp_model.LinearExpr.Sum(required) if required else 0
+    fill = cp_model.LinearExpr.WeightedSum(required, fill_coefs) if required else 0
+    penalties: list[Penalty] = []
+    penalties += target_penalties(m, places)
+    penalties += practice_share_penalties(m)
+    penalties += clinician_fairness_penalties(m)
+    penalties += request_penalties(m)
+    penalties += preference_penalties(m)
+    penalties += cost_penalties(m)
+    return Objectives(places, unfilled, fill, penalties)
+
+
+def target_penalties(m: RotaModel, places: dict[int, list[cp_model.IntVar]]) -> list[Penalty]:
+    w = m.data.rules.weights.target
+    out = []
+    for s, lits in places.items():
+        st = m.shifts[s].type
+        for k, lit in enumerate(lits[st.needed :], start=st.needed + 1):
+            name = f"unfilled target place {k} of {m.shifts[s].id}"
+            out.append(Penalty("target", name, lit.Not(), w * st.priority * SCALE))
+    return out
+
+
+def _fair_share(
+    m: RotaModel,
+    goal: str,
+    members: list[tuple[str, list[tuple[cp_model.IntVar, int]], int]],
+    weight: int,
+) -> list[Penalty]:
+    """L1 deviation of each member's amount from its share of the group total.
+
+    members: (label, [(var, amount units)], offered). Member i's fair amount is
+    offered_i / sum(offered) of the total Q; with A = sum(offered) the deviation d_i obeys
+    A*d_i >= |A*q_i - offered_i*Q| (exact integers, rounded up to a whole unit)."""
+    members = [mb for mb in members if mb[2] > 0]
+    if len(members) < 2 or weight == 0:
+        return []
+    g = reduce(math.gcd, [mb[2] for mb in members])
+    offered = [mb[2] // g for mb in members]
+    total_offered = sum(offered)
+    model = m.model
+    maxes = [sum(a for _, a in terms) for _, terms, _ in members]
+    total = model.NewIntVar(0, sum(maxes), f"{goal}:total")
+    qs = []
+    for (label, terms, _), hi in zip(members, maxes, strict=True):
+        q = model.NewIntVar(0, hi, f"{goal}:amount[{label}]")
+        model.Add(
+            q == cp_model.LinearExpr.WeightedSum([v for v, _ in terms], [a for _, a in terms])
+        )
+        qs.append(q)
+    model.Add(total == sum(qs))
+    out = []
+    for (label, _, _), q, a, hi in zip(members, qs, offered, maxes, strict=True):
+        dev = model.NewIntVar(0, max(hi, sum(maxes)), f"{goal}:deviation[{label}]")
+        model.Add(total_offered * dev >= total_offered * q - a * total)
+        model.Add(total_offered * dev >= a * total - total_offered * q)
+        out.append(Penalty(goal, f"{goal.replace('_', ' ')} deviation of {label}", dev, weight))
+    return out
+
+
+def practice_share_penalties(m: RotaModel) -> list[Penalty]:
+    """Member practices' worked minutes against their list-size share of all member minutes
+    (locum and unattached clinicians' hours do not count)."""
+    by_practice: dict[str, list[tuple[cp_model.IntVar, int]]] = {
+        p.code: [] for p in m.data.practices
+    }
+    for (c, s), var in m.x.items():
+        cl = m.data.clinicians[c]
+        if cl.practice in by_practice and not cl.is_locum:
+            by_practice[cl.practice].append((var, m.info[s].minutes))
+    members = [(p.code, by_practice[p.code], p.list_size) for p in m.data.practices]
+    # weight is per hour; amounts are minutes, and SCALE = 60 makes it per minute
+    return _fair_share(m, "practice_fair_share", members, m.data.rules.weights.practice_fair_share)
+
+
+def offered_dates(m: RotaModel, c: int, kind: str) -> int:
+    """Dates the clinician could work a shift of this kind (their offer)."""
+    return len({m.info[s].day for s in m.by_clinician[c] if _is_kind(m, s, kind)})
+
+
+def _is_kind(m: RotaModel, s: int, kind: str) -> bool:
+    info = m.info[s]
+    if kind == "hours":
+        return True
+    if kind == "nights":
+        return info.night
+    if kind == "weekends":
+        return info.weekend is not None
+    return info.bank_holiday
+
+
+def clinician_fairness_penalties(m: RotaModel) -> list[Penalty]:
+    """Within each role, members' (non-locum) hours, nights, weekend and bank-holiday shifts
+    against their share by dates offered. Counts are in 1/60 units so every weight is per
+    unit (hour, night, shift) in points."""
+    w = m.data.rules.weights
+    kinds = {
+        "hours": w.clinician_hours,
+        "nights": w.clinician_nights,
+        "weekends": w.clinician_weekends,
+        "bank_holidays": w.clinician_bank_holidays,
+    }
+    roles = sorted({cl.role for cl in m.data.clinicians})
+    out = []
+    for role in roles:
+        group = [
+            c
+            for c, cl in enumerate(m.data.clinicians)
+            if cl.role == role and not cl.is_locum and m.by_clinician[c]
+        ]
+        for kind, weight in kinds.items():
+            members = []
+            for c in group:
+                terms = [
+                    (m.x[(c, s)], m.info[s].minutes if kind == "hours" else SCALE)
+                    for s in m.by_clinician[c]
+                    if _is_kind(m, s, kind)
+                ]
+                members.append((m.data.clinicians[c].id, terms, offered_dates(m, c, kind)))
+            out += _fair_share(m, f"clinician_{kind}[{role}]", members, weight)
+    return out
+
+
+def _day_literal(
+    m: RotaModel, c: int, day: date, want: bool, name: str
+) -> cp_model.LinearExprT | None:
+    """1 when a want-to-work day is not worked / an avoid day is worked (None: no shift the
+    clinician could work that day, so no rota can honour or break it)."""
+    d = (day - m.data.settings.period_start).days
+    shifts = [s for s in m.by_clinician[c] if m.info[s].day == d]
+    if not shifts:
+        return None
+    lits = [m.x[(c, s)] for s in shifts]
+    if len(lits) == 1:
+        return lits[0].Not() if want else lits[0]
+    v = m.model.NewBoolVar(name)
+    if want:
+        m.model.Add(v + sum(lits) >= 1)
+    else:
+        for lit in lits:
+            m.model.AddImplication(lit, v)
+    return v
+
+
+def request_penalties(m: RotaModel) -> list[Penalty]:
+    w = m.data.rules.weights.requests * SCALE
+    out = []
+    for r in m.data.requests:
+        c = m.clinician_index.get(r.clinician)
+        if c is None or w == 0:
+            continue
+        verb = "wants" if r.want else "avoids"
+        what = r.shift_type or "any shift"
+        name = f"request: {r.clinician} {verb} {r.date.isoformat()} {what}"
+        if r.shift_type is not None:
+            s = m.shift_index.get(f"{r.date.isoformat()}/{r.shift_type}")
+            if s is None or (c, s) not in m.x:
+                continue  # cannot be honoured by any rota: not counted
+            lit = m.x[(c, s)]
+            var: cp_model.LinearExprT | None = lit.Not() if r.want else lit
+        else:
+            var = _day_literal(m, c, r.date, r.want, name)
+        if var is not None:
+            out.append(Penalty("requests", name, var, w * r.weight))
+    return out
+
+
+def preference_penalties(m: RotaModel) -> list[Penalty]:
+    """ "Prefers to work" days not worked and "prefers not" days worked."""
+    w = m.data.rules.weights.preferences * SCALE
+    out = []
+    if w == 0:
+        return out
+    first, last = m.data.settings.period_start, m.data.settings.period_end
+    for (cid, day), avail in sorted(m.data.availability.items()):
+        if avail.kind not in (AvailabilityKind.PREFERS, AvailabilityKind.PREFERS_NOT):
+            continue
+        c = m.clinician_index.get(cid)
+        if c is None or not first <= day <= last:
+            continue
+        want = avail.kind is AvailabilityKind.PREFERS
+        label = "prefers to work" if want else "prefers not to work"
+        name = f"preference: {cid} {label} {day.isoformat()}"
+        var = _day_literal(m, c, day, want, name)
+        if var is not None:
+            out.append(Penalty("preferences", name, var, w))
+    return out
+
+
+def cost_penalties(m: RotaModel) -> list[Penalty]:
+    """Pay (hours x rate x pay multiplier, GBP) plus a locum penalty per locum hour."""
+    w = m.data.rules.weights
+    out = []
+    for (c, s), var in m.x.items():
+        cl = m.data.clinicians[c]
+        hours = m.info[s].minutes / 60
+        points = w.cost * hours * cl.hourly_rate * m.shifts[s].type.pay_multiplier
+        if cl.is_locum:
+            points += w.locum * hours
+        coef = round(points * SCALE)
+        if coef:
+            goal = "cost"
+            out.append(Penalty(goal, f"pay of {cl.id} on {m.shifts[s].id}", var, coef))
+    return out
+
+
+def literal_value(solution: list[int], var: cp_model.LinearExprT) -> int:
+    """Value of a variable or negated Boolean in a CP-SAT solution vector."""
+    index = var.Index()  # type: ignore[union-attr]
+    return solution[index] if index >= 0 else 1 - solution[-index - 1]
+
+
+def penalty_points(objectives: Objectives, solution: list[int]) -> list[tuple[Penalty, float]]:
+    """Every soft-goal penalty the solution pays, in points (largest first)."""
+    paid = []
+    for p in objectives.penalties:
+        value = literal_value(solution, p.var)
+        if value:
+            paid.append((p, value * p.coef / SCALE))
+    paid.sort(key=lambda item: -item[1])
+    return paid
+
+
+def points_by_goal(paid: list[tuple[Penalty, float]]) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for p, points in paid:
+        goal = p.goal.split("[", 1)[0]
+        totals[goal] = round(totals.get(goal, 0.0) + points, 2)
+    return dict(sorted(totals.items(), key=lambda kv: -kv[1]))

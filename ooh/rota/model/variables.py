@@ -1,0 +1,189 @@
+"""Decision variables of the rota model: one Boolean per eligible (clinician, dated shift).
+
+A clinician is *eligible* for a dated shift when their availability on its start date allows
+that shift line, their role is the line's role, they hold every skill the line requires and
+the line's site is one of their sites (no sites listed: any site). Ineligible pairs get no
+variable at all, so no constraint ever has to exclude them.
+
+Times are whole minutes from midnight at the start of the period, so every rule is integer
+arithmetic. This module is the only place that maps data to variable indices.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from ortools.sat.python import cp_model
+
+from ooh.rota.data import Clinician, RotaData, Shift
+
+
+def ineligibility(data: RotaData, clinician: Clinician, shift: Shift) -> str | None:
+    """Why the clinician cannot take the shift at all (None: eligible)."""
+    st = shift.type
+    if clinician.role != st.role:
+        return f"role is {clinician.role}, the shift needs {st.role}"
+    missing = sorted(st.skills - clinician.skills)
+    if missing:
+        return f"lacks required skill(s) {', '.join(missing)}"
+    if clinician.sites and st.site not in clinician.sites:
+        return f"does not work at site {st.site}"
+    if not data.availability_of(clinician.id, shift.date).allows(st.id):
+        return f"availability on {shift.date.isoformat()} does not allow {st.id}"
+    return None
+
+
+@dataclass(frozen=True)
+class ShiftInfo:
+    """Integer facts about one dated shift, precomputed once."""
+
+    index: int
+    start: int  # minutes from the period's first midnight
+    end: int
+    minutes: int
+    day: int  # index of the start date within the period
+    night: bool
+    weekend: date | None  # the Saturday of its weekend
+    bank_holiday: bool
+
+
+@dataclass
+class RotaModel:
+    """The CP-SAT model with its variables and the maps the rule families need."""
+
+    data: RotaData
+    shifts: list[Shift]
+    info: list[ShiftInfo]
+    model: cp_model.CpModel
+    x: dict[tuple[int, int], cp_model.IntVar]  # (clinician index, shift index) -> Boolean
+    by_clinician: list[list[int]]  # eligible shift indices per clinician, by start time
+    by_shift: list[list[int]]  # eligible clinician indices per shift
+    shift_index: dict[str, int]
+    clinician_index: dict[str, int]
+    diagnose: bool = False  # every hard rule guarded by an assumption literal
+    guards: dict[Hashable, cp_model.IntVar] = field(default_factory=dict)
+    # per-clinician, per-date "works a night / any shift starting that date" indicators
+    # (>= each shift's variable; exact only where an objective term needs it)
+    _night_day: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    _work_day: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+
+    @property
+    def days(self) -> int:
+        return len(self.data.settings.dates)
+
+    def guard(self, key: Hashable) -> list[cp_model.IntVar]:
+        """Enforcement literals for a hard-rule group: none normally; in diagnosis mode
+        one assumption literal per group, so an infeasible core names the groups."""
+        if not self.diagnose:
+            return []
+        lit = self.guards.get(key)
+        if lit is None:
+            lit = self.model.NewBoolVar("guard:" + ":".join(str(k) for k in _flat(key)))
+            self.guards[key] = lit
+        return [lit]
+
+    def at_most_one(self, lits: list[cp_model.IntVar], key: Hashable) -> None:
+        guard = self.guard(key)
+        if guard:
+            self.model.Add(sum(lits) <= 1).OnlyEnforceIf(guard)
+        else:
+            self.model.AddAtMostOne(lits)
+
+    def add(self, bounded: cp_model.BoundedLinearExpression, key: Hashable) -> None:
+        ct = self.model.Add(bounded)
+        guard = self.guard(key)
+        if guard:
+            ct.OnlyEnforceIf(guard)
+
+    def shifts_on_day(self, c: int) -> dict[int, list[int]]:
+        by_day: dict[int, list[int]] = defaultdict(list)
+        for s in self.by_clinician[c]:
+            by_day[self.info[s].day].append(s)
+        return by_day
+
+    def day_indicator(self, c: int, day: int, night_only: bool) -> cp_model.IntVar | None:
+        """A Boolean that is 1 whenever the clinician works (a night) starting on ``day``.
+
+        Only the direction x -> indicator is posted; rules that bound the indicators from
+        above therefore bound the real work. None when no such shift is eligible."""
+        store = self._night_day if night_only else self._work_day
+        if (c, day) in store:
+            return store[(c, day)]
+        shifts = [
+            s
+            for s in self.by_clinician[c]
+            if self.info[s].day == day and (self.info[s].night or not night_only)
+        ]
+        if not shifts:
+            return None
+        if len(shifts) == 1:
+            ind = self.x[(c, shifts[0])]
+        else:
+            cid = self.data.clinicians[c].id
+            kind = "night" if night_only else "works"
+            ind = self.model.NewBoolVar(f"{kind}[{cid},{self.data.settings.dates[day]}]")
+            for s in shifts:
+                self.model.AddImplication(self.x[(c, s)], ind)
+        store[(c, day)] = ind
+        return ind
+
+
+def _flat(key: Hashable) -> tuple[object, ...]:
+    return key if isinstance(key, tuple) else (key,)
+
+
+def shift_info(data: RotaData, shifts: list[Shift]) -> list[ShiftInfo]:
+    origin = datetime.combine(data.settings.period_start, time(0, 0))
+    first = data.settings.period_start
+    out = []
+    for i, s in enumerate(shifts):
+        start = int((s.start - origin).total_seconds() // 60)
+        out.append(
+            ShiftInfo(
+                index=i,
+                start=start,
+                end=start + s.minutes,
+                minutes=s.minutes,
+                day=(s.date - first).days,
+                night=s.is_night,
+                weekend=s.weekend_key,
+                bank_holiday=s.is_bank_holiday,
+            )
+        )
+    return out
+
+
+def create_variables(data: RotaData, shifts: list[Shift], diagnose: bool = False) -> RotaModel:
+    """One Boolean ``x[clinician, shift]`` per eligible pair, named for reports."""
+    model = cp_model.CpModel()
+    info = shift_info(data, shifts)
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    by_clinician: list[list[int]] = [[] for _ in data.clinicians]
+    by_shift: list[list[int]] = [[] for _ in shifts]
+    # group shifts by role first: eligibility is checked only against matching lines
+    shifts_by_role: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(shifts):
+        shifts_by_role[s.type.role].append(i)
+    for c, clinician in enumerate(data.clinicians):
+        for i in shifts_by_role.get(clinician.role, []):
+            shift = shifts[i]
+            if ineligibility(data, clinician, shift) is None:
+                x[(c, i)] = model.NewBoolVar(f"x[{clinician.id},{shift.id}]")
+                by_clinician[c].append(i)
+                by_shift[i].append(c)
+        by_clinician[c].sort(key=lambda i: (info[i].start, i))
+    return RotaModel(
+        data=data,
+        shifts=shifts,
+        info=info,
+        model=model,
+        x=x,
+        by_clinician=by_clinician,
+        by_shift=by_shift,
+        shift_index={s.id: i for i, s in enumerate(shifts)},
+        clinician_index={c.id: i for i, c in enumerate(data.clinicians)},
+        diagnose=diagnose,
+    )

@@ -1,0 +1,256 @@
+"""Solve a rota: fill required places first, then weigh the soft goals.
+
+Two CP-SAT solves over one model (lexicographic optimisation):
+
+1. minimise unfilled required places, weighted 2**(priority-1);
+2. keep that optimum (or the best found) as a constraint, start from phase 1's rota as a
+   hint, and minimise the soft goals in points (target places, fair shares, requests,
+   preferences, cost, locum use).
+
+A rota always comes back with its gaps listed; only contradicting hard rules (fixed
+bookings, minimum shifts, availability) give Status.CONFLICT, with the conflict in words.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from time import perf_counter
+from typing import Any
+
+from ooh.rota.data import Assignment, Result, RotaData, Shift, Status
+
+PHASE0_SHARE = 0.1  # of the time limit, at most, for the greedy first rota
+PHASE1_SHARE = 0.4  # of the time limit; phase 1 usually proves optimal far sooner
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    time_limit: float = 60.0  # seconds, both phases together (model building included)
+    seed: int = 0
+    workers: int = 2
+    deterministic: bool = False  # reproducible search: deterministic time, interleaved workers
+    log: bool = False  # CP-SAT's own search log on stdout
+
+
+def solve(
+    data: RotaData,
+    params: SolveParams = SolveParams(),  # noqa: B008 (frozen: safe default)
+    progress: Callable[[str], None] | None = None,
+    shifts: list[Shift] | None = None,
+) -> Result:
+    """Build and solve the rota model; never raises for "no full rota"."""
+    from ortools.sat.python import cp_model
+
+    from ooh.rota.calendar import build_shifts
+    from ooh.rota.model.build import build_model
+    from ooh.rota.model.conflicts import diagnose, precheck
+    from ooh.rota.model.objective import SCALE, penalty_points, points_by_goal
+    from ooh.rota.model.search import greedy_order, greedy_parameters
+
+    started = perf_counter()
+    if shifts is None:
+        shifts = build_shifts(data)
+    info: dict[str, Any] = asdict(params)
+
+    def elapsed() -> float:
+        return perf_counter() - started
+
+    def conflict(lines: list[str]) -> Result:
+        return Result(Status.CONFLICT, [], [], runtime=elapsed(), conflicts=lines, params=info)
+
+    early = precheck(data, shifts)
+    if early:
+        return conflict(early)
+
+    built = build_model(data, shifts)
+    rota, objectives = built.rota, built.objectives
+    assert objectives is not None
+    model = rota.model
+    info["variables"] = len(model.Proto().variables)
+    info["constraints"] = len(model.Proto().constraints)
+    info["candidate_assignments"] = len(rota.x)
+    info["build_seconds"] = round(elapsed(), 3)
+
+    def make_solver(limit: float) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.num_workers = max(1, params.workers)
+        p.random_seed = params.seed
+        p.log_search_progress = params.log
+        if params.deterministic:
+            p.interleave_search = True
+            p.max_deterministic_time = max(0.1, limit)
+        else:
+            p.max_time_in_seconds = max(0.1, limit)
+        return solver
+
+    def callback(phase: str, scale: int, floor: int | None = None) -> Any:
+        if progress is None and floor is None:
+            return None
+        return _Progress(phase, scale, objectives.unfilled_required, progress, started, floor)
+
+    # ---- phase 0: greedy dive, a full first rota to start from -----------------------------
+    greedy = model.Clone()
+    greedy.AddDecisionStrategy(greedy_order(rota), cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE)
+    greedy.Minimize(objectives.fill)
+    solver0 = cp_model.CpSolver()
+    greedy_parameters(solver0, params.time_limit * PHASE0_SHARE, params.seed)
+    if params.deterministic:
+        solver0.parameters.max_deterministic_time = max(0.1, params.time_limit * PHASE0_SHARE)
+        solver0.parameters.ClearField("max_time_in_seconds")
+    status0 = solver0.Solve(greedy)
+    info["phase0_status"] = solver0.StatusName(status0)
+    info["phase0_seconds"] = round(solver0.WallTime(), 3)
+    if status0 == cp_model.INFEASIBLE:  # proven without search: the hard rules contradict
+        limit = max(5.0, params.time_limit - elapsed())
+        return conflict(diagnose(data, shifts, limit, params.seed))
+    if status0 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        set_hint(model, list(solver0.ResponseProto().solution))
+        if progress is not None:
+            progress(
+                f"{elapsed():7.1f}s  phase 0 greedy first rota: "
+                f"weighted unfilled required places {round(solver0.ObjectiveValue())}"
+            )
+
+    # ---- phase 1: required places --------------------------------------------------------
+    model.Minimize(objectives.fill)
+    solver1 = make_solver(params.time_limit * PHASE1_SHARE)
+    # the objective cannot go below 0: stop there (CP-SAT's own bound may not see it)
+    status1 = solver1.Solve(model, callback("1 fill required places", 1, floor=0))
+    info["phase1_status"] = solver1.StatusName(status1)
+    info["phase1_seconds"] = round(solver1.WallTime(), 3)
+    if status1 == cp_model.INFEASIBLE:
+        limit = max(5.0, params.time_limit - elapsed())
+        return conflict(diagnose(data, shifts, limit, params.seed))
+    if status1 == cp_model.MODEL_INVALID:  # a bug in the model, not the user's doing
+        raise RuntimeError(f"invalid rota model: {model.Validate()}")
+    if status1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        info["note"] = "no rota found within the time limit"
+        return Result(Status.NO_SOLUTION, [], [], runtime=elapsed(), params=info)
+    best_fill = round(solver1.ObjectiveValue())
+    proven1 = status1 == cp_model.OPTIMAL or best_fill == 0
+    info["phase1_weighted_unfilled"] = best_fill
+    solution = list(solver1.ResponseProto().solution)
+
+    # ---- phase 2: soft goals, with the fill level kept -----------------------------------
+    model.Add(objectives.fill <= best_fill)
+    set_hint(model, solution)
+    model.Minimize(objectives.soft())
+    if params.deterministic:
+        used = solver0.ResponseProto().deterministic_time
+        used += solver1.ResponseProto().deterministic_time
+        remaining = params.time_limit - used
+    else:
+        remaining = params.time_limit - elapsed()
+    solver2 = make_solver(max(0.5, remaining))
+    status2 = solver2.Solve(model, callback("2 soft goals", SCALE))
+    info["phase2_status"] = solver2.StatusName(status2)
+    info["phase2_seconds"] = round(solver2.WallTime(), 3)
+    objective: float | None = None
+    bound: float | None = None
+    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        solution = list(solver2.ResponseProto().solution)
+        paid = penalty_points(objectives, solution)
+        info["objective_by_goal"] = points_by_goal(paid)
+        info["soft_goals_missed"] = [
+            f"{p.name}: {points:g} points" for p, points in paid if p.goal != "cost"
+        ]
+        objective = solver2.ObjectiveValue() / SCALE
+        bound = solver2.BestObjectiveBound() / SCALE
+        proven = proven1 and status2 == cp_model.OPTIMAL
+        status = Status.OPTIMAL if proven else Status.FEASIBLE
+    else:  # kept phase 1's rota: legal and as filled, soft goals not weighed
+        status = Status.FEASIBLE
+
+    assignments = [
+        Assignment(rota.shifts[s].id, data.clinicians[c].id)
+        for (c, s), var in rota.x.items()
+        if solution[var.Index()]
+    ]
+    order = {s.id: i for i, s in enumerate(shifts)}
+    assignments.sort(key=lambda a: (order[a.shift_id], a.clinician))
+    return finish(data, shifts, assignments, status, objective, bound, elapsed(), info)
+
+
+def set_hint(model: Any, solution: list[int]) -> None:
+    """Hint every variable with a previous solution (same model, same indices)."""
+    model.ClearHints()
+    hint = model.Proto().solution_hint
+    hint.vars.extend(range(len(solution)))
+    hint.values.extend(solution)
+
+
+def finish(
+    data: RotaData,
+    shifts: list[Shift],
+    assignments: list[Assignment],
+    status: Status,
+    objective: float | None,
+    bound: float | None,
+    runtime: float,
+    info: dict[str, Any],
+) -> Result:
+    """Attach the gap reasons and the independent checker's verdict to a rota."""
+    from ooh.rota.check import check_rota
+    from ooh.rota.explain import explain_gaps
+
+    filled = Counter(a.shift_id for a in assignments)
+    unfilled = sum(max(0, s.type.needed - filled[s.id]) for s in shifts)
+    return Result(
+        status=status,
+        assignments=assignments,
+        gaps=explain_gaps(data, shifts, assignments),
+        objective=objective,
+        bound=bound,
+        runtime=runtime,
+        unfilled_required=unfilled,
+        breaches=check_rota(data, assignments, shifts),
+        params=info,
+    )
+
+
+def _progress_class() -> type:
+    from ortools.sat.python import cp_model
+
+    class Progress(cp_model.CpSolverSolutionCallback):
+        """One line per improving solution: time, objective, bound, gap, unfilled places."""
+
+        def __init__(
+            self,
+            phase: str,
+            scale: int,
+            unfilled: Any,
+            emit: Callable[[str], None] | None,
+            started: float,
+            floor: int | None = None,
+        ) -> None:
+            super().__init__()
+            self.phase, self.scale, self.unfilled = phase, scale, unfilled
+            self.emit, self.started, self.floor = emit, started, floor
+
+        def on_solution_callback(self) -> None:
+            if self.emit is not None:
+                self.report()
+            if self.floor is not None and self.ObjectiveValue() <= self.floor:
+                self.StopSearch()
+
+        def report(self) -> None:
+            assert self.emit is not None
+            obj = self.ObjectiveValue() / self.scale
+            bound = self.BestObjectiveBound() / self.scale
+            if self.floor is not None:
+                bound = max(bound, self.floor / self.scale)
+            gap = 0.0 if obj == 0 else max(0.0, (obj - bound) / abs(obj) * 100)
+            self.emit(
+                f"{perf_counter() - self.started:7.1f}s  phase {self.phase}: "
+                f"objective {obj:,.1f}  bound {bound:,.1f}  gap {gap:.1f}%  "
+                f"unfilled required places {self.Value(self.unfilled)}"
+            )
+
+    return Progress
+
+
+def _Progress(*args: Any) -> Any:  # noqa: N802 (a class made lazily: ortools loads on use)
+    return _progress_class()(*args)
