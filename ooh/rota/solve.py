@@ -30,7 +30,7 @@ class SolveParams:
     time_limit: float = 60.0  # seconds, both phases together (model building included)
     seed: int = 0
     workers: int = 2
-    deterministic: bool = False  # reproducible search: deterministic time, interleaved workers
+    deterministic: bool = False  # reproducible: one worker, deterministic time limits
     log: bool = False  # CP-SAT's own search log on stdout
 
 
@@ -80,7 +80,9 @@ def solve(
         p.random_seed = params.seed
         p.log_search_progress = params.log
         if params.deterministic:
-            p.interleave_search = True
+            # one worker and deterministic time only: parallel workers and wall-clock
+            # limits make runs differ (interleaved search aborted on these models with ortools 9.15)
+            p.num_workers = 1
             p.max_deterministic_time = max(0.1, limit)
         else:
             p.max_time_in_seconds = max(0.1, limit)
@@ -96,10 +98,7 @@ def solve(
     greedy.AddDecisionStrategy(greedy_order(rota), cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE)
     greedy.Minimize(objectives.fill)
     solver0 = cp_model.CpSolver()
-    greedy_parameters(solver0, params.time_limit * PHASE0_SHARE, params.seed)
-    if params.deterministic:
-        solver0.parameters.max_deterministic_time = max(0.1, params.time_limit * PHASE0_SHARE)
-        solver0.parameters.ClearField("max_time_in_seconds")
+    greedy_parameters(solver0, params.time_limit * PHASE0_SHARE, params.seed, params.deterministic)
     status0 = solver0.Solve(greedy)
     info["phase0_status"] = solver0.StatusName(status0)
     info["phase0_seconds"] = round(solver0.WallTime(), 3)

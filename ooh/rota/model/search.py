@@ -33,7 +33,9 @@ def greedy_order(m: RotaModel) -> list[cp_model.IntVar]:
     return [m.x[k] for k in keys]
 
 
-def greedy_parameters(solver: cp_model.CpSolver, time_limit: float, seed: int) -> None:
+def greedy_parameters(
+    solver: cp_model.CpSolver, time_limit: float, seed: int, deterministic: bool = False
+) -> None:
     p = solver.parameters
     p.num_workers = 1
     p.random_seed = seed
@@ -41,4 +43,7 @@ def greedy_parameters(solver: cp_model.CpSolver, time_limit: float, seed: int) -
     p.linearization_level = 0
     p.cp_model_presolve = False
     p.stop_after_first_solution = True
-    p.max_time_in_seconds = max(0.1, time_limit)
+    if deterministic:
+        p.max_deterministic_time = max(0.1, time_limit)
+    else:
+        p.max_time_in_seconds = max(0.1, time_limit)
