@@ -184,13 +184,13 @@ class Effect:
 class Simulation:
     """Inputs for `ooh gainshare simulate` (TOML ``[simulation]``); command-line options win.
 
-    ``effect``: the true effect distribution; ``trend_sd``: sd of the yearly trend around
-    ``baseline.trend_pct`` (as a fraction, 0.01 = 1 percentage point); ``draws`` and
-    ``seed``: defaults for the command.
+    ``effect``: the true effect distribution; ``trend_sd``: sd of the log level of activity
+    with no real change in the performance year (0.02 = 2%), None to estimate it from the
+    baseline data; ``draws`` and ``seed``: defaults for the command.
     """
 
     effect: Effect = Effect()
-    trend_sd: float = 0.0
+    trend_sd: float | None = None
     draws: int = 10_000
     seed: int | None = None
 
@@ -907,7 +907,7 @@ def _read_simulation(top: _Table) -> Simulation:
             e.error("mean", "an effect of -1 or less would mean no activity at all")
         e.finish()
         effect = Effect(dist, mean, sd, low, high)
-    trend_sd = t.real("trend_sd", 0.0, low=0.0)
+    trend_sd = t.real("trend_sd", 0.0, low=0.0) if t.raw("trend_sd") is not None else None
     draws = t.integer("draws", 10_000, low=1) or 10_000
     seed = t.integer("seed", None, low=0)
     t.finish()

@@ -462,7 +462,7 @@ def prepare_noise(
     baseline counts (the baseline is right on average; chance and trend uncertainty spread it);
     "projection": centred where the baseline data's own season and trend project it, which
     shows what a baseline that ignores (or misjudges) the trend would pay for.
-    ``trend_sd`` (or the contract's ``simulation.trend_sd`` when above 0) replaces the fitted
+    ``trend_sd`` (or the contract's ``simulation.trend_sd`` when set, 0 included) replaces the fitted
     trend uncertainty.
     """
     from dataclasses import replace
@@ -470,7 +470,7 @@ def prepare_noise(
     if counterfactual not in COUNTERFACTUALS:
         raise OohError(f"counterfactual must be one of {', '.join(COUNTERFACTUALS)}")
     model = noise if noise is not None else estimate_noise(contract, activity)
-    sd = trend_sd if trend_sd is not None else (contract.simulation.trend_sd or None)
+    sd = trend_sd if trend_sd is not None else contract.simulation.trend_sd
     if sd is not None:
         model = model.with_trend_sd(sd)
     if counterfactual == "baseline":

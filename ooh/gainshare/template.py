@@ -116,7 +116,7 @@ method = "list_size"           # list_size | weighted_list_size | hours
 # Inputs for `ooh gainshare simulate` (optional).
 [simulation]
 effect = {distribution = "normal", mean = -0.03, sd = 0.02}  # true change in activity rates
-trend_sd = 0.01
+# trend_sd = 0.02  # sd of the no-change activity level; leave out to estimate it from the data
 draws = 10000
 # seed = 1
 """
