@@ -314,8 +314,9 @@ def test_practices_file_reads_the_rota_practices_sheet(tmp_path):
 def test_trend_sd_left_out_is_estimated_and_zero_means_none(tmp_path):
     # Left out: None, so the simulation estimates trend uncertainty from the baseline data;
     # given (0 included), the value is used as is.
-    assert load_contract(write(tmp_path, "")).simulation.trend_sd is None
-    zero = load_contract(write(tmp_path, "[simulation]\ntrend_sd = 0\n"))
+    gain = "[[gain.tiers]]\nshare = 50\n"
+    assert load_contract(write(tmp_path, gain)).simulation.trend_sd is None
+    zero = load_contract(write(tmp_path, gain + "[simulation]\ntrend_sd = 0\n"))
     assert zero.simulation.trend_sd == 0.0
-    some = load_contract(write(tmp_path, "[simulation]\ntrend_sd = 0.02\n"))
+    some = load_contract(write(tmp_path, gain + "[simulation]\ntrend_sd = 0.02\n"))
     assert some.simulation.trend_sd == 0.02
