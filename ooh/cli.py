@@ -22,6 +22,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "template": "ooh.templates:template_group",
     "rota": "ooh.rota.cli:rota_group",
     "gainshare": "ooh.gainshare.cli:gainshare_group",
+    "bench": "ooh.bench.cli:bench_group",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -29,7 +30,15 @@ SHORT_HELP: dict[str, str] = {
     "template": "Write blank input templates (rota workbook, contract file, activity).",
     "rota": "Plan, check and explain out-of-hours rotas.",
     "gainshare": "Settle, simulate and compare gain-share contracts.",
+    "bench": "Benchmarks: published rostering instances, scaling, gain-share throughput.",
 }
+
+
+def add_commands_from(group: click.Group, module_names: tuple[str, ...]) -> None:
+    """Add the ``COMMANDS`` list of each module to ``group`` (modules keep features apart)."""
+    for module_name in module_names:
+        for command in importlib.import_module(module_name).COMMANDS:
+            group.add_command(command)
 
 
 class LazyGroup(click.Group):

@@ -5,24 +5,12 @@ from __future__ import annotations
 
 import click
 
+from ooh.cli import add_commands_from
+
 
 @click.group("gainshare")
 def gainshare_group() -> None:
     """Settle, simulate, sweep and compare gain-share (fee-for-outcome) contracts."""
 
 
-def _register() -> None:
-    import importlib
-
-    for module_name in ("ooh.gainshare.cli_settle", "ooh.gainshare.cli_simulate"):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:  # pragma: no cover - during development only
-            if exc.name != module_name:
-                raise
-            continue
-        for command in getattr(module, "COMMANDS", []):
-            gainshare_group.add_command(command)
-
-
-_register()
+add_commands_from(gainshare_group, ("ooh.gainshare.cli_settle", "ooh.gainshare.cli_simulate"))

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from ooh.cli import add_commands_from
+
 
 @click.group("rota")
 def rota_group() -> None:
@@ -125,3 +127,8 @@ def check_command(inputs: str, rota: str, as_json: bool) -> None:
     if breaches:
         click.echo(f"{len(breaches)} breach(es) of hard rules", err=True)
         sys.exit(1)
+
+
+# Further rota commands live in their own modules, each with a COMMANDS list.
+ROTA_MODULES: tuple[str, ...] = ()
+add_commands_from(rota_group, ROTA_MODULES)

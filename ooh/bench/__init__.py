@@ -1,0 +1,1 @@
+"""Benchmarks: commands that measure, never tests (results go to docs/benchmarks.md)."""
