@@ -196,6 +196,9 @@ REALISTIC_SITES: tuple[Site, ...] = (
 )
 BASE_OF_LOCALITY = {"North": "KTC", "Central": "KTC", "Coast": "HTC", "West": "HTC"}
 NIGHT_PAY, BANK_HOLIDAY_PAY = 1.3, 1.5
+# Chance of a leave block over Christmas and New Year for practice clinicians, for service
+# staff, and of a shorter block elsewhere in the period.
+CHRISTMAS_LEAVE = (0.65, 0.8, 0.15)
 
 # Weekend day lines; on bank holidays a copy of each runs instead, at bank-holiday rates and
 # with one more place wanted on the busiest clinical lines (peak demand).
@@ -315,19 +318,19 @@ class _Staff:
 
 _REALISTIC_STAFF: tuple[_Staff, ...] = (
     _Staff("GP", GP, 49, "practice", (90, 110, 1), ((TRIAGE, 0.75), (HOME_VISITS, 0.55)),
-           (4, 5, 5, 6, 6, 7, 8, 8, 9), (16, 20, 24, 24, 30), title="Dr "),
+           (5, 6, 6, 7, 7, 8, 9, 10), (16, 20, 24, 24, 30), title="Dr "),
     _Staff("GP", GP, 3, "salaried", (95, 105, 1), ((TRIAGE, 1.0), (HOME_VISITS, 1.0)),
            (16,), (48,), min_shifts=8, title="Dr "),
     _Staff("LOC", GP, 4, "locum", (130, 150, 5), ((TRIAGE, 0.5), (HOME_VISITS, 0.5)),
            (4, 5, 6), (48,), title="Dr "),
-    _Staff("ANP", ANP, 11, "practice", (55, 65, 1), ((TRIAGE, 0.9),),
+    _Staff("ANP", ANP, 10, "practice", (55, 65, 1), ((TRIAGE, 0.9),),
            (4, 5, 6, 7, 8), (24, 30, 36)),
     _Staff("PAR", PARAMEDIC, 4, "practice", (42, 48, 1), ((HOME_VISITS, 1.0),),
            (4, 5, 6, 8), (30, 36)),
     _Staff("PAR", PARAMEDIC, 3, "salaried", (42, 48, 1), ((HOME_VISITS, 1.0),),
            (8, 10), (48,)),
-    _Staff("DRV", DRIVER, 10, "salaried", (15.5, 17, 0.5), (), (8, 10, 12, 14), (48,)),
-    _Staff("CH", CALL_HANDLER, 16, "salaried", (13.5, 14.5, 0.25), (), (8, 10, 12, 14),
+    _Staff("DRV", DRIVER, 8, "salaried", (15.5, 17, 0.5), (), (8, 10, 12, 14), (48,)),
+    _Staff("CH", CALL_HANDLER, 15, "salaried", (13.5, 14.5, 0.25), (), (8, 10, 12, 14),
            (40, 48)),
 )  # fmt: skip
 
@@ -505,7 +508,12 @@ def _availability(
             for d in dates:
                 if d.weekday() >= 5:
                     days[d] = unavailable
-        chance = leave.peak_chance if in_practice or c.is_locum else leave.staff_peak_chance
+        if c.is_locum:  # agency locums are mostly booked elsewhere over the peak
+            chance = min(1.0, 1.3 * leave.peak_chance)
+        elif in_practice:
+            chance = leave.peak_chance
+        else:
+            chance = leave.staff_peak_chance
         if c.min_shifts:  # salaried with a contracted minimum: short leave only
             chance, shortest, longest = chance / 2, 2, 3
         else:
@@ -629,8 +637,8 @@ def generate_rota_data(kind: str = "realistic", seed: int = 2026) -> RotaData:
     if kind == "realistic":
         christmas = next(d for d, name in holidays.items() if name == "Christmas Day")
         eves = (christmas - timedelta(days=1), christmas + timedelta(days=6))  # 24 & 31 Dec
-        leave = _Leave(christmas - timedelta(days=6), christmas + timedelta(days=6), 0.65, 0.55,
-                       0.15, (*eves, christmas))  # fmt: skip
+        leave = _Leave(christmas - timedelta(days=3), christmas + timedelta(days=3),
+                       *CHRISTMAS_LEAVE, (*eves, christmas))  # fmt: skip
     else:
         half_term = festive[0]  # the Spring bank holiday starts the school half-term week
         leave = _Leave(half_term, half_term + timedelta(days=4), 0.3, 0.2, 0.1, (half_term,))
