@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,11 +44,15 @@ def test_demo_from_an_empty_folder_writes_a_legal_rota(
 @pytest.mark.slow
 def test_demo_solves_the_realistic_sample_into_a_legal_rota(tmp_path: Path) -> None:
     folder = tmp_path / "out"
-    _, rota = _run_demo(folder, "-o", str(folder), "--time-limit", "30")
+    output, rota = _run_demo(folder, "-o", str(folder), "--time-limit", "30")
     data = read_workbook(folder / "inputs.xlsx")
     assignments = read_assignments(rota, data)
-    assert len(assignments) > 300  # most of about 450 required places
+    assert len(assignments) > 300  # most of about 420 required places
     assert check_rota(data, assignments) == []
+    # The sample is tuned so members and locums fill nearly everything: the few genuine gaps
+    # are over the Christmas bank holidays (three proven with a long solve).
+    gaps = re.search(r"gaps: (\d+) required place", output)
+    assert gaps is not None and int(gaps.group(1)) <= 10, output
 
 
 def test_demo_refuses_a_file_as_its_folder(tmp_path: Path) -> None:
