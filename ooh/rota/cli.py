@@ -57,8 +57,21 @@ def validate(inputs: str) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option(
+    "--ics-dir",
+    default=None,
+    type=click.Path(),  # a file given here is refused with exit 1 by check_calendar_dir
+    help="Also write one calendar (.ics) per clinician into this folder.",
+)
 def solve_command(
-    inputs: str, output: str, time_limit: float, seed: int, workers: int, as_json: bool, quiet: bool
+    inputs: str,
+    output: str,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    as_json: bool,
+    quiet: bool,
+    ics_dir: str | None = None,
 ) -> None:
     """Build a rota: legal, filled where possible, fair and affordable."""
     from ooh.outputs import check_output_path
@@ -66,6 +79,10 @@ def solve_command(
     from ooh.rota.run import solve_and_write
 
     check_output_path(output, [inputs])
+    if ics_dir is not None:
+        from ooh.rota.ics import check_calendar_dir
+
+        check_calendar_dir(ics_dir)  # before the solve, not after it
     data = read_workbook(inputs)
     progress = None if quiet else (lambda line: click.echo(line, err=True))
     summary = solve_and_write(
@@ -77,6 +94,10 @@ def solve_command(
         workers=workers,
         progress=progress,
     )
+    if ics_dir is not None:
+        from ooh.rota.cli_ics import calendars_after_solve
+
+        summary["calendars"] = calendars_after_solve(data, Path(output), Path(ics_dir), summary)
     if as_json:
         click.echo(json.dumps(summary, indent=2, default=str))
     else:
@@ -130,5 +151,5 @@ def check_command(inputs: str, rota: str, as_json: bool) -> None:
 
 
 # Further rota commands live in their own modules, each with a COMMANDS list.
-ROTA_MODULES: tuple[str, ...] = ()
+ROTA_MODULES: tuple[str, ...] = ("ooh.rota.cli_ics",)
 add_commands_from(rota_group, ROTA_MODULES)

@@ -99,7 +99,8 @@ def write_rota_workbook(
 
     _write_grid(sheets["Rota"], report.rota_grid(data, shifts, assignments, gaps), first_cols=2)
     _write_grid(sheets["By clinician"], report.clinician_grid(data, shifts, assignments), 4)
-    _write_frame(sheets[ASSIGNMENTS_SHEET], report.assignment_table(data, shifts, assignments))
+    table = with_calendar_columns(data, report.assignment_table(data, shifts, assignments))
+    _write_frame(sheets[ASSIGNMENTS_SHEET], table)
     _write_unfilled(sheets["Unfilled"], shifts, gaps)
     _write_frame(
         sheets["Practice contribution"], report.practice_contribution(data, shifts, assignments)
@@ -109,6 +110,24 @@ def write_rota_workbook(
     _write_run_info(sheets["Run info"], data, shifts, result, gaps, run_info)
 
     write_atomically(path, wb.save)
+
+
+# Appended to the Assignments sheet so that `ooh rota ics rota.xlsx` needs no inputs workbook
+# (calendars show names and postcodes, not ids); the columns before them keep their places.
+CALENDAR_COLUMNS = ("Shift line", "Site name", "Postcode", "Practice name")
+
+
+def with_calendar_columns(data: RotaData, table: pd.DataFrame) -> pd.DataFrame:
+    """The assignment table plus the names behind its shift type, site and practice ids."""
+    lines = {st.id: st.name or st.id for st in data.shift_types}
+    sites = {s.id: s for s in data.sites}
+    practices = {p.code: p.name for p in data.practices}
+    table = table.copy()
+    table["Shift line"] = [lines.get(t, t) for t in table["Shift type"]]
+    table["Site name"] = [sites[s].name if s in sites else s for s in table["Site"]]
+    table["Postcode"] = [sites[s].postcode if s in sites else None for s in table["Site"]]
+    table["Practice name"] = [practices.get(p) for p in table["Practice"]]
+    return table
 
 
 def _write_grid(ws: Worksheet, grid: report.Grid, first_cols: int) -> None:
