@@ -42,3 +42,21 @@ def template_gainshare(output_dir: str) -> None:
 
     for path in write_templates(output_dir):
         click.echo(f"Wrote {path}")
+
+
+@template_group.command("changes")
+@click.option(
+    "-o",
+    "--output",
+    default="changes.xlsx",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="Workbook to write.",
+)
+def template_changes(output: str) -> None:
+    """Write a blank changes workbook for `ooh rota repair` (absences, demand, withdrawals)."""
+    from ooh.outputs import check_output_path
+    from ooh.rota.repair import write_changes_template
+
+    check_output_path(output, [])
+    click.echo(f"Wrote {write_changes_template(output)}")

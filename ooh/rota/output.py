@@ -85,12 +85,21 @@ def gaps_for(data: RotaData, shifts: Sequence[Shift], result: Result) -> list[Ga
 
 
 def write_rota_workbook(
-    data: RotaData, result: Result, path: str | Path, run_info: dict[str, object]
+    data: RotaData,
+    result: Result,
+    path: str | Path,
+    run_info: dict[str, object],
+    *,
+    shifts: Sequence[Shift] | None = None,
+    extra_sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]] = (),
 ) -> None:
-    """Write the rota workbook atomically (temp file, then rename)."""
+    """Write the rota workbook atomically (temp file, then rename).
+
+    ``shifts``: the dated shifts when they differ from the inputs' (a repair's changed
+    demand); ``extra_sheets``: (name, headers, rows) tables placed after the Rota sheet."""
     from openpyxl import Workbook
 
-    shifts = build_shifts(data)
+    shifts = build_shifts(data) if shifts is None else list(shifts)
     gaps = gaps_for(data, shifts, result)
     assignments = result.assignments
     wb = Workbook()
@@ -108,6 +117,8 @@ def write_rota_workbook(
     _write_frame(sheets["Clinician summary"], report.clinician_summary(data, shifts, assignments))
     _write_cost(sheets["Cost"], data, shifts, assignments)
     _write_run_info(sheets["Run info"], data, shifts, result, gaps, run_info)
+    for offset, (name, headers, rows) in enumerate(extra_sheets, start=1):
+        write_table(wb.create_sheet(name, offset), headers, rows, widths={"Reason": 80})
 
     write_atomically(path, wb.save)
 
