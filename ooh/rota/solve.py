@@ -22,7 +22,7 @@ from typing import Any
 from ooh.rota.data import Assignment, Result, RotaData, Shift, Status
 
 PHASE0_SHARE = 0.1  # of the time limit, at most, for the greedy first rota
-PHASE1_SHARE = 0.4  # of the time limit; phase 1 usually proves optimal far sooner
+PHASE1_SHARE = 0.3  # of the time limit; phase 1 usually ends far sooner (or is skipped)
 
 
 @dataclass(frozen=True)
@@ -102,47 +102,54 @@ def solve(
     status0 = solver0.Solve(greedy)
     info["phase0_status"] = solver0.StatusName(status0)
     info["phase0_seconds"] = round(solver0.WallTime(), 3)
+    used = solver0.ResponseProto().deterministic_time
     if status0 == cp_model.INFEASIBLE:  # proven without search: the hard rules contradict
         limit = max(5.0, params.time_limit - elapsed())
         return conflict(diagnose(data, shifts, limit, params.seed))
+    solution: list[int] = []
+    best_fill = -1
     if status0 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        set_hint(model, list(solver0.ResponseProto().solution))
+        solution = list(solver0.ResponseProto().solution)
+        best_fill = round(solver0.ObjectiveValue())
+        set_hint(model, solution)
         if progress is not None:
             progress(
                 f"{elapsed():7.1f}s  phase 0 greedy first rota: "
-                f"weighted unfilled required places {round(solver0.ObjectiveValue())}"
+                f"weighted unfilled required places {best_fill}"
             )
 
-    # ---- phase 1: required places --------------------------------------------------------
-    model.Minimize(objectives.fill)
-    solver1 = make_solver(params.time_limit * PHASE1_SHARE)
-    # the objective cannot go below 0: stop there (CP-SAT's own bound may not see it)
-    status1 = solver1.Solve(model, callback("1 fill required places", 1, floor=0))
-    info["phase1_status"] = solver1.StatusName(status1)
-    info["phase1_seconds"] = round(solver1.WallTime(), 3)
-    if status1 == cp_model.INFEASIBLE:
-        limit = max(5.0, params.time_limit - elapsed())
-        return conflict(diagnose(data, shifts, limit, params.seed))
-    if status1 == cp_model.MODEL_INVALID:  # a bug in the model, not the user's doing
-        raise RuntimeError(f"invalid rota model: {model.Validate()}")
-    if status1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        info["note"] = "no rota found within the time limit"
-        return Result(Status.NO_SOLUTION, [], [], runtime=elapsed(), params=info)
-    best_fill = round(solver1.ObjectiveValue())
-    proven1 = status1 == cp_model.OPTIMAL or best_fill == 0
+    # ---- phase 1: required places (skipped when the greedy rota fills them all) ------------
+    if best_fill == 0:
+        info["phase1_status"] = "OPTIMAL"
+        info["phase1_seconds"] = 0.0
+        proven1 = True
+    else:
+        model.Minimize(objectives.fill)
+        solver1 = make_solver(params.time_limit * PHASE1_SHARE)
+        # the objective cannot go below 0: stop there (CP-SAT's own bound may not see it)
+        status1 = solver1.Solve(model, callback("1 fill required places", 1, floor=0))
+        info["phase1_status"] = solver1.StatusName(status1)
+        info["phase1_seconds"] = round(solver1.WallTime(), 3)
+        used += solver1.ResponseProto().deterministic_time
+        if status1 == cp_model.INFEASIBLE:
+            limit = max(5.0, params.time_limit - elapsed())
+            return conflict(diagnose(data, shifts, limit, params.seed))
+        if status1 == cp_model.MODEL_INVALID:  # a bug in the model, not the user's doing
+            raise RuntimeError(f"invalid rota model: {model.Validate()}")
+        if status1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            info["note"] = "no rota found within the time limit"
+            return Result(Status.NO_SOLUTION, [], [], runtime=elapsed(), params=info)
+        best_fill = round(solver1.ObjectiveValue())
+        proven1 = status1 == cp_model.OPTIMAL or best_fill == 0
+        solution = list(solver1.ResponseProto().solution)
     info["phase1_weighted_unfilled"] = best_fill
-    solution = list(solver1.ResponseProto().solution)
 
     # ---- phase 2: soft goals, with the fill level kept -----------------------------------
     model.Add(objectives.fill <= best_fill)
     set_hint(model, solution)
     model.Minimize(objectives.soft())
-    if params.deterministic:
-        used = solver0.ResponseProto().deterministic_time
-        used += solver1.ResponseProto().deterministic_time
-        remaining = params.time_limit - used
-    else:
-        remaining = params.time_limit - elapsed()
+    # what is left of the time limit (deterministic time in deterministic mode)
+    remaining = params.time_limit - (used if params.deterministic else elapsed())
     solver2 = make_solver(max(0.5, remaining))
     status2 = solver2.Solve(model, callback("2 soft goals", SCALE))
     info["phase2_status"] = solver2.StatusName(status2)

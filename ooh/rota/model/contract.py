@@ -1,0 +1,168 @@
+"""Hard rules from a clinician's contract and the service's rest pattern, one function per
+rule family (the checker's ids in brackets):
+
+- contracted hours in the period, min and max (min-/max-period-hours);
+- most shifts of each shift line in the period (max-shifts-type);
+- shortest run of working days and of days off, runs touching an end of the period exempt
+  (min-consecutive-days, min-consecutive-days-off);
+- lines that may not start the date after another line (cannot-follow).
+
+Definitions as in ooh/rota/data.py; the most consecutive working days, per clinician, is
+the existing ``add_consecutive_days``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ortools.sat.python import cp_model
+
+from ooh.rota.model.variables import RotaModel
+
+
+def add_period_hours(m: RotaModel) -> None:
+    """min_period_hours <= minutes worked in the period / 60 <= max_period_hours.
+
+    Also posts the shift counts those imply (hours / longest shift <= shifts <= hours /
+    shortest shift): redundant, but CP-SAT's linear relaxation and propagation use the count
+    far better than the minute sum when lines have equal lengths."""
+    for c, clinician in enumerate(m.data.clinicians):
+        shifts = m.by_clinician[c]
+        if not shifts:
+            continue
+        lo = round(clinician.min_period_hours * 60)
+        hi = None if clinician.max_period_hours is None else round(clinician.max_period_hours * 60)
+        minutes = [m.info[s].minutes for s in shifts]
+        lits = [m.x[(c, s)] for s in shifts]
+        total = cp_model.LinearExpr.WeightedSum(lits, minutes)
+        key = ("period_hours", clinician.id)
+        if lo > 0:
+            m.add(total >= lo, key)
+            m.add(sum(lits) >= math.ceil(lo / max(minutes)), key)
+        if hi is not None and hi < sum(minutes):
+            m.add(total <= hi, key)
+            m.add(sum(lits) <= hi // min(minutes), key)
+
+
+def add_shifts_by_type(m: RotaModel) -> None:
+    """At most n shifts of each listed shift line in the period (0: never that line)."""
+    for c, clinician in enumerate(m.data.clinicians):
+        for line, limit in clinician.max_shifts_by_type:
+            lits = [m.x[(c, s)] for s in m.by_clinician[c] if m.shifts[s].type.id == line]
+            if len(lits) > limit:
+                m.add(sum(lits) <= limit, ("shifts_by_type", clinician.id, line))
+
+
+def worked_days(m: RotaModel, c: int) -> list[cp_model.IntVar | None]:
+    """Per date, a Boolean that is 1 exactly when the clinician works a shift starting that
+    date (None: no eligible shift, never worked). Shares the model's day indicators and
+    adds the missing direction (indicator -> some shift)."""
+    out = []
+    for d in range(m.days):
+        ind = m.day_indicator(c, d, night_only=False)
+        if ind is not None:
+            shifts = [m.x[(c, s)] for s in m.by_clinician[c] if m.info[s].day == d]
+            if len(shifts) > 1:
+                m.model.AddBoolOr(shifts).OnlyEnforceIf(ind)
+        out.append(ind)
+    return out
+
+
+def _forbid_short_runs(
+    m: RotaModel, c: int, minimum: int, key: tuple[str, str], of_work: bool
+) -> None:
+    """No run of fewer than ``minimum`` working days (of_work) or days off (not of_work)
+    with a date on each side inside the period: for each shorter run, the clause "the
+    dates before and after are not both of the other kind, or some date inside differs"."""
+    days = worked_days(m, c)
+    n = len(days)
+
+    def is_run(d: int) -> cp_model.LinearExprT | bool | None:
+        """Literal "date d belongs to the run kind"; True/False when fixed."""
+        ind = days[d]
+        if ind is None:
+            return not of_work  # never worked: always a day off
+        return ind if of_work else ind.Not()
+
+    def is_other(d: int) -> cp_model.LinearExprT | bool:
+        ind = days[d]
+        if ind is None:
+            return of_work
+        return ind.Not() if of_work else ind
+
+    for length in range(1, minimum):
+        for first in range(1, n - length):  # the dates first-1 and first+length exist
+            last = first + length - 1
+            clause: list[cp_model.LinearExprT] = []
+            possible = True
+            for d in (first - 1, last + 1):  # both neighbours of the other kind
+                lit = is_other(d)
+                if lit is False:
+                    possible = False
+                elif lit is not True:
+                    clause.append(lit.Not())  # type: ignore[union-attr]
+            for d in range(first, last + 1):  # every date inside of the run kind
+                lit = is_run(d)
+                if lit is False:
+                    possible = False
+                elif lit is not True:
+                    clause.append(lit.Not())  # type: ignore[union-attr]
+            # never empty: a date fixed as the run kind cannot also be fixed as the other
+            if possible:
+                m.model.AddBoolOr(clause).OnlyEnforceIf(m.guard(key))
+
+
+def add_min_consecutive_days(m: RotaModel) -> None:
+    """Runs of working days at least ``min_consecutive_days`` long (ends of period exempt)."""
+    for c, clinician in enumerate(m.data.clinicians):
+        if clinician.min_consecutive_days > 1 and m.by_clinician[c]:
+            key = ("min_consecutive_days", clinician.id)
+            _forbid_short_runs(m, c, clinician.min_consecutive_days, key, of_work=True)
+
+
+def add_min_consecutive_days_off(m: RotaModel) -> None:
+    """Runs of days off at least ``min_consecutive_days_off`` long (ends of period exempt)."""
+    for c, clinician in enumerate(m.data.clinicians):
+        if clinician.min_consecutive_days_off > 1 and m.by_clinician[c]:
+            key = ("min_consecutive_days_off", clinician.id)
+            _forbid_short_runs(m, c, clinician.min_consecutive_days_off, key, of_work=False)
+
+
+def add_cannot_follow(m: RotaModel) -> None:
+    """A shift of line b may not start the date after a shift of line a, for each pair (a, b)
+    in ``Rules.cannot_follow``. When the forbidden next-day shifts overlap each other (one
+    of them at most anyway), a single at-most-one covers them all: a tighter relaxation."""
+    follow = m.data.rules.cannot_follow
+    if not follow:
+        return
+    for c, clinician in enumerate(m.data.clinicians):
+        by_day = m.shifts_on_day(c)
+        for d, today in by_day.items():
+            tomorrow = by_day.get(d + 1, [])
+            for a in today:
+                bad = [b for b in tomorrow if (m.shifts[a].type.id, m.shifts[b].type.id) in follow]
+                if not bad:
+                    continue
+                key = ("cannot_follow", clinician.id)
+                if _pairwise_overlap(m, bad):
+                    m.at_most_one([m.x[(c, a)]] + [m.x[(c, b)] for b in bad], key)
+                else:
+                    for b in bad:
+                        m.at_most_one([m.x[(c, a)], m.x[(c, b)]], key)
+
+
+def _pairwise_overlap(m: RotaModel, shifts: list[int]) -> bool:
+    return all(
+        m.info[a].start < m.info[b].end and m.info[b].start < m.info[a].end
+        for i, a in enumerate(shifts)
+        for b in shifts[i + 1 :]
+    )
+
+
+CONTRACT_FAMILIES = (
+    add_period_hours,
+    add_shifts_by_type,
+    add_min_consecutive_days,
+    add_min_consecutive_days_off,
+    add_cannot_follow,
+)
