@@ -16,5 +16,8 @@ def bench_group() -> None:
     """
 
 
-BENCH_MODULES: tuple[str, ...] = ()  # modules with a COMMANDS list, added as they are built
+BENCH_MODULES: tuple[str, ...] = (  # modules with a COMMANDS list, added as they are built
+    "ooh.bench.cli_rota",
+    "ooh.bench.cli_gainshare",
+)
 add_commands_from(bench_group, BENCH_MODULES)

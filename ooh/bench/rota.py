@@ -1,0 +1,468 @@
+"""Rota scaling benchmark: OOH-shaped instances of growing size through the users' solver.
+
+Each size runs in its own process (``ooh.bench.measure``) so its peak memory is its own. One
+solve per size, through ``ooh.rota.solve.solve`` exactly as ``ooh rota solve`` runs it; the
+solver's progress lines (one per improving rota: time, phase, objective, bound, unfilled
+required places) are the timeline from which the state at each checkpoint is read. The bound
+is the one reported with the latest rota, so a checkpoint's gap can be a little pessimistic
+when the bound rose between rotas; the final bound is the solver's own.
+
+Every required place left unfilled is re-examined with the independent checker: could some
+clinician who offered the date take it without breaking a hard rule? A *complete* rota leaves
+no such place.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from time import perf_counter
+from typing import Any
+
+from ooh.bench.measure import run_in_subprocess
+from ooh.rota.data import Assignment, Gap, RotaData, Shift
+from ooh.rota.generate import parse_size
+
+DEFAULT_SIZES = ("S", "M", "L", "XL")
+DEFAULT_CHECKPOINTS = (10.0, 30.0, 60.0, 300.0)
+TARGET_GAP_M = 0.01  # M within 1% of its proven bound ...
+TARGET_GAP_M_SECONDS = 60.0  # ... in 60 s
+TARGET_XL_SECONDS = 300.0  # XL: a complete rota within 5 minutes ...
+TARGET_XL_MB = 4096.0  # ... and 4 GB
+
+_NUMBER = r"(-?[\d,]+(?:\.\d+)?)"
+_GREEDY = re.compile(r"^\s*([\d.]+)s\s+phase 0 .*?weighted unfilled required places (\d+)")
+_IMPROVED = re.compile(
+    rf"^\s*([\d.]+)s\s+phase (\d) [^:]*: objective {_NUMBER}\s+bound {_NUMBER}\s+"
+    r"gap ([\d.]+)%\s+unfilled required places (\d+)"
+)
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def parse_progress(line: str) -> dict[str, Any] | None:
+    """A solver progress line as an event (None if the line is not one).
+
+    Phase 0 (greedy) and 1 objectives are weighted unfilled required places; phase 2's are
+    soft-goal points.
+    """
+    m = _GREEDY.match(line)
+    if m:
+        weighted = int(m.group(2))
+        return {"t": float(m.group(1)), "phase": "0", "objective": float(weighted), "bound": None, "gap_pct": None, "unfilled_required": None}  # fmt: skip
+    m = _IMPROVED.match(line)
+    if m:
+        return {
+            "t": float(m.group(1)),
+            "phase": m.group(2),
+            "objective": _num(m.group(3)),
+            "bound": _num(m.group(4)),
+            "gap_pct": float(m.group(5)),
+            "unfilled_required": int(m.group(6)),
+        }
+    return None
+
+
+def at_checkpoint(
+    events: Sequence[dict[str, Any]], final: dict[str, Any], runtime: float, t: float
+) -> dict[str, Any]:
+    """The state of the search at ``t`` seconds: the solve's end if it had finished, else
+    the latest rota found by then (phase "-" if none yet)."""
+    if runtime <= t:
+        return {"t": t, **final, "phase": "done"}
+    seen = [e for e in events if e["t"] <= t]
+    if not seen:
+        return {"t": t, "phase": "-", "objective": None, "bound": None, "gap_pct": None, "unfilled_required": None}  # fmt: skip
+    return {**seen[-1], "t": t}
+
+
+def fillable_gaps(
+    data: RotaData, shifts: Sequence[Shift], assignments: Sequence[Assignment], gaps: Sequence[Gap]
+) -> list[Gap]:
+    """Required gaps some clinician could fill without breaking a hard rule (independent
+    checker): eligible, offered the date, not on the shift, no new breach if added."""
+    from ooh.rota.check import eligibility_breaches
+    from ooh.rota.explain import blocking_breaches, existing_breach_keys
+
+    by_id = {s.id: s for s in shifts}
+    theirs: dict[str, list[Shift]] = defaultdict(list)
+    on_shift: dict[str, set[str]] = defaultdict(set)
+    for a in assignments:
+        on_shift[a.shift_id].add(a.clinician)
+        theirs[a.clinician].append(by_id[a.shift_id])
+    before: dict[str, set[tuple[str, tuple[str, ...]]]] = {}
+    verdict: dict[str, bool] = {}
+    found = []
+    for g in gaps:
+        if not g.required:
+            continue
+        if g.shift_id not in verdict:
+            s = by_id[g.shift_id]
+            verdict[g.shift_id] = False
+            for c in data.clinicians:
+                if c.id in on_shift[s.id] or eligibility_breaches(c, s):
+                    continue
+                if not data.availability_of(c.id, s.date).allows(s.type.id):
+                    continue
+                if c.id not in before:
+                    before[c.id] = existing_breach_keys(data, c, theirs[c.id])
+                if not blocking_breaches(data, c, s, theirs[c.id], before[c.id]):
+                    verdict[s.id] = True
+                    break
+        if verdict[g.shift_id]:
+            found.append(g)
+    return found
+
+
+def _describe(size: str, seed: int) -> tuple[Any, RotaData, float]:
+    spec = parse_size(size)
+    from ooh.rota.generate import generate
+
+    started = perf_counter()
+    data = generate(spec, seed)
+    return spec, data, perf_counter() - started
+
+
+def run_build(size: str, seed: int = 2026) -> dict[str, Any]:
+    """Model build only (what ``solve`` times as build: dated shifts, pre-checks, model)."""
+    from ooh.rota.calendar import build_shifts
+    from ooh.rota.model.build import build_model
+    from ooh.rota.model.conflicts import precheck
+
+    spec, data, generated = _describe(size, seed)
+    started = perf_counter()
+    shifts = build_shifts(data)
+    precheck(data, shifts)
+    built = build_model(data, shifts)
+    build = perf_counter() - started
+    proto = built.rota.model.Proto()
+    return {
+        "size": spec.name,
+        "practices": spec.practices,
+        "weeks": spec.weeks,
+        "clinicians": len(data.clinicians),
+        "shift_lines": len(data.shift_types),
+        "shifts": len(shifts),
+        "candidate_assignments": len(built.rota.x),
+        "variables": len(proto.variables),
+        "constraints": len(proto.constraints),
+        "generate_seconds": round(generated, 3),
+        "build_seconds": round(build, 3),
+    }
+
+
+def run_solve(
+    size: str,
+    seed: int = 2026,
+    time_limit: float = 300.0,
+    checkpoints: Sequence[float] = DEFAULT_CHECKPOINTS,
+    workers: int = 2,
+) -> dict[str, Any]:
+    """Generate, build and solve one size; the search state at each checkpoint and the
+    final rota's gaps re-examined by the checker."""
+    from ooh.rota.calendar import build_shifts
+    from ooh.rota.solve import SolveParams, solve
+
+    spec, data, generated = _describe(size, seed)
+    shifts = build_shifts(data)
+    events: list[dict[str, Any]] = []
+
+    def record(line: str) -> None:
+        event = parse_progress(line)
+        if event is not None:
+            events.append(event)
+
+    started = perf_counter()
+    result = solve(
+        data, SolveParams(time_limit=time_limit, seed=0, workers=workers), record, shifts
+    )
+    runtime = perf_counter() - started
+    info = result.params
+    gap = result.gap_ratio
+    final = {
+        "objective": result.objective,
+        "bound": result.bound,
+        "gap_pct": None if gap is None else round(100 * gap, 3),
+        "unfilled_required": result.unfilled_required,
+    }
+    fill_level = info.get("phase1_weighted_unfilled")
+    fill_at = next(
+        (
+            e["t"]
+            for e in events
+            if e["phase"] == "2" or (e["phase"] in "01" and e["objective"] == fill_level)
+        ),
+        None,
+    )
+    required = [g for g in result.gaps if g.required]
+    fillable = fillable_gaps(data, shifts, result.assignments, result.gaps)
+    wanted_points = set(checkpoints)
+    if spec.name == "M" and time_limit >= TARGET_GAP_M_SECONDS:
+        wanted_points.add(TARGET_GAP_M_SECONDS)  # the target's own checkpoint
+    return {
+        "size": spec.name,
+        "practices": spec.practices,
+        "weeks": spec.weeks,
+        "seed": seed,
+        "time_limit": time_limit,
+        "workers": workers,
+        "clinicians": len(data.clinicians),
+        "shift_lines": len(data.shift_types),
+        "shifts": len(shifts),
+        "candidate_assignments": info.get("candidate_assignments"),
+        "variables": info.get("variables"),
+        "constraints": info.get("constraints"),
+        "generate_seconds": round(generated, 3),
+        "build_seconds": info.get("build_seconds"),
+        "first_rota_seconds": events[0]["t"] if events else None,
+        "fill_level_seconds": fill_at,
+        "status": result.status.value,
+        **final,
+        "runtime_seconds": round(runtime, 2),
+        "required_places": sum(s.type.needed for s in shifts),
+        "required_gaps": len(required),
+        "fillable_required_gaps": len(fillable),
+        "fillable_examples": [g.shift_id for g in fillable[:5]],
+        "breaches": len(result.breaches),
+        "phases": {k: v for k, v in info.items() if str(k).startswith("phase")},
+        "checkpoints": [at_checkpoint(events, final, runtime, t) for t in sorted(wanted_points)],
+        "events": len(events),
+    }
+
+
+def targets(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The issue's targets, judged from the rows measured (only for the sizes run)."""
+    found = []
+    for row in rows:
+        if (
+            row.get("size") == "M"
+            and "checkpoints" in row
+            and row["time_limit"] >= TARGET_GAP_M_SECONDS
+        ):
+            cp = next(c for c in row["checkpoints"] if c["t"] == TARGET_GAP_M_SECONDS)
+            gap = cp["gap_pct"]
+            ok = cp["phase"] in ("2", "done") and gap is not None and gap <= 100 * TARGET_GAP_M
+            found.append(
+                {
+                    "target": "M within 1% of its proven bound at 60 s",
+                    "measured": f"gap {gap}% at 60 s (phase {cp['phase']})",
+                    "met": ok,
+                }
+            )
+        if row.get("size") == "XL" and "checkpoints" in row:
+            ok = (
+                row["fillable_required_gaps"] == 0
+                and row["breaches"] == 0
+                and row["time_limit"] <= TARGET_XL_SECONDS
+                and row["peak_rss_mb"] <= TARGET_XL_MB
+            )
+            found.append(
+                {
+                    "target": "XL complete rota (no fillable required gap) within 300 s and 4 GB",
+                    "measured": (
+                        f"{row['fillable_required_gaps']} fillable of {row['required_gaps']} "
+                        f"required gaps, final fill level at {row['fill_level_seconds']} s, "
+                        f"time limit {row['time_limit']:g} s, peak {row['peak_rss_mb']:,.0f} MB"
+                    ),
+                    "met": ok,
+                }
+            )
+    curve = build_curve(rows)
+    if curve["slope"] is not None:
+        found.append(
+            {
+                "target": "model build time grows no worse than linearly in candidate assignments",
+                "measured": f"log-log slope {curve['slope']:.2f} over {curve['points']} sizes",
+                "met": curve["slope"] <= 1.1,
+            }
+        )
+    return found
+
+
+def build_curve(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Least-squares slope of log(build seconds) on log(candidate assignments): 1 is linear.
+
+    Only sizes with at least 10,000 candidates count: below that, fixed costs dominate."""
+    pts = [
+        (math.log(r["candidate_assignments"]), math.log(r["build_seconds"]))
+        for r in rows
+        if (r.get("candidate_assignments") or 0) >= 10_000 and (r.get("build_seconds") or 0) > 0
+    ]
+    if len(pts) < 2:
+        return {"slope": None, "points": len(pts)}
+    mx = sum(x for x, _ in pts) / len(pts)
+    my = sum(y for _, y in pts) / len(pts)
+    sxx = sum((x - mx) ** 2 for x, _ in pts)
+    slope = sum((x - mx) * (y - my) for x, y in pts) / sxx if sxx else None
+    return {"slope": slope, "points": len(pts)}
+
+
+def bench_rota(
+    sizes: Sequence[str],
+    seed: int = 2026,
+    time_limit: float = 300.0,
+    checkpoints: Sequence[float] = DEFAULT_CHECKPOINTS,
+    workers: int = 2,
+    build_only: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Run every size (each in its own process) and judge the targets."""
+    for size in sizes:
+        parse_size(size)  # fail early on a bad size name
+    rows = []
+    for size in sizes:
+        if progress:
+            progress(
+                f"{size}: {'building' if build_only else f'solving ({time_limit:g} s limit)'} ..."
+            )
+        if build_only:
+            row = run_in_subprocess("ooh.bench.rota:run_build", {"size": size, "seed": seed})
+        else:
+            kwargs = {
+                "size": size,
+                "seed": seed,
+                "time_limit": time_limit,
+                "checkpoints": list(checkpoints),
+                "workers": workers,
+            }
+            row = run_in_subprocess("ooh.bench.rota:run_solve", kwargs)
+        rows.append(row)
+        if progress:
+            progress(
+                f"{size}: {row['candidate_assignments']:,} candidate assignments, build "
+                f"{row['build_seconds']:.2f} s, peak {row['peak_rss_mb']:,.0f} MB"
+            )
+    return {
+        "seed": seed,
+        "time_limit": None if build_only else time_limit,
+        "workers": workers,
+        "checkpoints": list(checkpoints),
+        "rows": rows,
+        "curve": build_curve(rows),
+        "targets": targets(rows),
+    }
+
+
+# ---- presentation -------------------------------------------------------------------------------
+
+
+def _fmt(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def markdown_tables(report: dict[str, Any]) -> str:
+    """The report as Markdown tables (sizes; checkpoints; targets), as in docs/benchmarks.md."""
+    rows = report["rows"]
+    out = [
+        "| size | practices | weeks | clinicians | shifts | candidate assignments | variables "
+        "| build s | peak MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        out.append(
+            f"| {r['size']} | {r['practices']} | {r['weeks']} | {_fmt(r['clinicians'])} "
+            f"| {_fmt(r['shifts'])} | {_fmt(r['candidate_assignments'])} | {_fmt(r['variables'])} "
+            f"| {_fmt(r['build_seconds'], 2)} | {_fmt(r['peak_rss_mb'], 0)} |"
+        )
+    solved = [r for r in rows if "checkpoints" in r]
+    if solved:
+        out += [
+            "",
+            "| size | first rota s | final fill level s | status | objective | bound | gap % "
+            "| required gaps | fillable | breaches | runtime s |",
+            "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in solved:
+            out.append(
+                f"| {r['size']} | {_fmt(r['first_rota_seconds'])} | {_fmt(r['fill_level_seconds'])} "
+                f"| {r['status']} | {_fmt(r['objective'])} | {_fmt(r['bound'])} "
+                f"| {_fmt(r['gap_pct'], 2)} | {r['required_gaps']} | {r['fillable_required_gaps']} "
+                f"| {r['breaches']} | {_fmt(r['runtime_seconds'])} |"
+            )
+        out += [
+            "",
+            "| size | checkpoint s | phase | objective | bound | gap % | unfilled required |",
+            "|---|---:|---|---:|---:|---:|---:|",
+        ]
+        for r in solved:
+            for c in r["checkpoints"]:
+                out.append(
+                    f"| {r['size']} | {c['t']:g} | {c['phase']} | {_fmt(c['objective'])} "
+                    f"| {_fmt(c['bound'])} | {_fmt(c['gap_pct'], 2)} | {_fmt(c['unfilled_required'])} |"
+                )
+    if report["targets"]:
+        out += ["", "| target | measured | met |", "|---|---|---|"]
+        for t in report["targets"]:
+            out.append(f"| {t['target']} | {t['measured']} | {'yes' if t['met'] else 'no'} |")
+    return "\n".join(out)
+
+
+CSV_FIELDS = (
+    "size", "practices", "weeks", "clinicians", "shift_lines", "shifts", "candidate_assignments",
+    "variables", "constraints", "generate_seconds", "build_seconds", "first_rota_seconds",
+    "fill_level_seconds", "status", "objective", "bound", "gap_pct", "unfilled_required",
+    "required_gaps", "fillable_required_gaps", "breaches", "runtime_seconds", "peak_rss_mb",
+)  # fmt: skip
+
+
+def csv_rows(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """One row per size; each checkpoint adds phase, objective, bound, gap and unfilled."""
+    points = sorted({c["t"] for r in report["rows"] for c in r.get("checkpoints", [])})
+    headers = list(CSV_FIELDS)
+    for t in points:
+        headers += [f"at_{t:g}s_{k}" for k in ("phase", "objective", "bound", "gap_pct", "unfilled_required")]  # fmt: skip
+    body = []
+    for r in report["rows"]:
+        row = [r.get(k) for k in CSV_FIELDS]
+        by_t = {c["t"]: c for c in r.get("checkpoints", [])}
+        for t in points:
+            c = by_t.get(t, {})
+            row += [
+                c.get(k) for k in ("phase", "objective", "bound", "gap_pct", "unfilled_required")
+            ]
+        body.append(row)
+    return headers, body
+
+
+def plot_curve(report: dict[str, Any], path: str) -> None:
+    """Build time against candidate assignments, with the straight line through the origin
+    fitted to the sizes measured (the linear-growth reference)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = sorted(report["rows"], key=lambda r: r["candidate_assignments"])
+    xs = [r["candidate_assignments"] for r in rows]
+    ys = [r["build_seconds"] for r in rows]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ax.plot(xs, ys, "o-", label="model build time (measured)")
+    for r in rows:
+        ax.annotate(r["size"], (r["candidate_assignments"], r["build_seconds"]),
+                    textcoords="offset points", xytext=(4, 4), fontsize=8)  # fmt: skip
+    if xs and max(xs) > 0:
+        per = sum(x * y for x, y in zip(xs, ys, strict=True)) / sum(x * x for x in xs)
+        ax.plot([0, max(xs)], [0, per * max(xs)], "--", color="grey",
+                label=f"linear reference ({per * 1e6:.0f} µs per candidate)")  # fmt: skip
+    slope = report["curve"]["slope"]
+    title = "Rota model build time vs candidate assignments"
+    if slope is not None:
+        title += f" (log-log slope {slope:.2f})"
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel("candidate assignments (eligible clinician x dated shift)")
+    ax.set_ylabel("build time (s)")
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)

@@ -1,0 +1,218 @@
+"""The sized instance generator and ``ooh bench rota`` on a tiny case (no timing asserted)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ooh.bench.rota import at_checkpoint, build_curve, fillable_gaps, parse_progress
+from ooh.cli import cli
+from ooh.rota.calendar import bank_holidays, build_shifts
+from ooh.rota.data import (
+    UNAVAILABLE,
+    Assignment,
+    Clinician,
+    Gap,
+    Practice,
+    RotaData,
+    Settings,
+    ShiftType,
+    Site,
+)
+from ooh.rota.generate import SIZES, generate, layout_for, parse_size
+from ooh.rota.sample import generate_rota_data
+
+# ---- the generator ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small() -> RotaData:
+    return generate("S", seed=11)
+
+
+def test_generator_is_deterministic_for_a_seed(small: RotaData) -> None:
+    assert generate("S", seed=11) == small
+    other = generate("S", seed=12)
+    assert other != small
+    assert [c.name for c in other.clinicians] != [c.name for c in small.clinicians]
+
+
+@pytest.mark.parametrize(
+    "name, practices, weeks", [("S", 5, 2), ("M", 20, 4), ("L", 50, 8), ("XL", 120, 13)]
+)
+def test_sizes_have_the_specified_practices_and_weeks(
+    name: str, practices: int, weeks: int
+) -> None:
+    size = parse_size(name.lower())
+    assert (size.practices, size.weeks) == (practices, weeks)
+    assert SIZES[name] == size
+
+
+def test_sizes_scale_up_with_more_bases_and_staff() -> None:
+    # layout: one base per 10 practices, a car per two bases, a hub per 40 practices
+    assert [len(layout_for(SIZES[n].practices).bases) for n in SIZES] == [1, 2, 5, 12]
+    assert [len(layout_for(SIZES[n].practices).cars) for n in SIZES] == [1, 1, 3, 6]
+    assert [len(layout_for(SIZES[n].practices).hubs) for n in SIZES] == [1, 1, 2, 3]
+    m, xl = generate("M"), generate("XL")
+    assert len(xl.practices) == 120 and xl.settings.weeks == 13
+    assert len({p.code for p in xl.practices}) == len({p.name for p in xl.practices}) == 120
+    assert len(xl.clinicians) > 3 * len(m.clinicians)
+    assert len(xl.shift_types) > 3 * len(m.shift_types)
+    # every clinician works at sites that exist, and every line's site exists
+    sites = {s.id for s in xl.sites}
+    assert all(c.sites and c.sites <= sites for c in xl.clinicians)
+    assert {t.site for t in xl.shift_types} == sites
+
+
+def test_m_has_the_sample_layout_and_every_period_has_christmas() -> None:
+    m, sample = generate("M"), generate_rota_data("realistic")
+    assert m.sites == sample.sites
+    assert m.shift_types == sample.shift_types
+    for name in SIZES:
+        settings = Settings(
+            period_start=generate(name).settings.period_start, weeks=SIZES[name].weeks
+        )
+        holidays = bank_holidays(settings)
+        assert date(2026, 12, 25) in holidays and date(2027, 1, 1) in holidays, name
+
+
+def test_generated_instance_reads_back_from_its_workbook(small: RotaData, tmp_path: Path) -> None:
+    """The generator makes valid inputs: written as an input workbook, read back equal."""
+    from ooh.rota.io import read_workbook, write_input_workbook
+
+    path = tmp_path / "s.xlsx"
+    write_input_workbook(small, path)
+    assert read_workbook(path) == small
+
+
+def test_bad_size_names_are_refused() -> None:
+    for bad in ("XXL", "0x4", "20x1", "20x14", "500x4"):
+        with pytest.raises(ValueError):
+            parse_size(bad)
+    assert parse_size("80x10").practices == 80
+
+
+# ---- pieces of the benchmark ----------------------------------------------------------------
+
+
+def test_solver_progress_lines_parse() -> None:
+    greedy = parse_progress(
+        "    0.6s  phase 0 greedy first rota: weighted unfilled required places 216"
+    )
+    assert greedy is not None
+    assert (greedy["t"], greedy["phase"], greedy["objective"]) == (0.6, "0", 216.0)
+    line = (
+        "   10.0s  phase 2 soft goals: objective 230,412.8  bound 128,698.0  gap 44.1%  "
+        "unfilled required places 7"
+    )
+    event = parse_progress(line)
+    assert event == {
+        "t": 10.0,
+        "phase": "2",
+        "objective": 230412.8,
+        "bound": 128698.0,
+        "gap_pct": 44.1,
+        "unfilled_required": 7,
+    }
+    assert parse_progress("something else") is None
+
+
+def test_checkpoint_takes_the_latest_rota_or_the_end() -> None:
+    events = [
+        {"t": 1.0, "phase": "1", "objective": 9.0, "bound": 4.0, "gap_pct": 55.6, "unfilled_required": 3},
+        {"t": 5.0, "phase": "2", "objective": 100.0, "bound": 90.0, "gap_pct": 10.0, "unfilled_required": 2},
+    ]  # fmt: skip
+    final = {"objective": 95.0, "bound": 94.0, "gap_pct": 1.05, "unfilled_required": 2}
+    assert at_checkpoint(events, final, 20.0, 0.5)["phase"] == "-"
+    assert at_checkpoint(events, final, 20.0, 2.0)["objective"] == 9.0
+    assert at_checkpoint(events, final, 20.0, 10.0)["objective"] == 100.0
+    end = at_checkpoint(events, final, 20.0, 30.0)
+    assert (end["phase"], end["objective"], end["t"]) == ("done", 95.0, 30.0)
+
+
+def test_build_curve_slope_is_one_for_linear_growth() -> None:
+    rows = [
+        {"candidate_assignments": n, "build_seconds": n / 50_000} for n in (10_000, 40_000, 160_000)
+    ]
+    assert build_curve(rows)["slope"] == pytest.approx(1.0)
+    quadratic = [
+        {"candidate_assignments": n, "build_seconds": (n / 50_000) ** 2} for n in (10_000, 40_000)
+    ]
+    assert build_curve(quadratic)["slope"] == pytest.approx(2.0)
+
+
+def _one_line(available: bool) -> tuple[RotaData, list]:
+    line = ShiftType("EVE", "BASE", "GP", time(18, 30), time(23, 0), frozenset(range(7)), True)
+    start = date(2027, 1, 4)
+    data = RotaData(
+        settings=Settings(period_start=start, weeks=1),
+        practices=(Practice("P1", "Test Surgery", 5000, None, None),),
+        sites=(Site("BASE", "Base"),),
+        clinicians=(Clinician("C1", "Dr One", "P1", "GP"), Clinician("C2", "Dr Two", "P1", "GP")),
+        shift_types=(line,),
+        availability={} if available else {("C2", start): UNAVAILABLE},
+    )
+    return data, build_shifts(data)
+
+
+def test_a_gap_is_fillable_only_if_someone_free_could_take_it() -> None:
+    data, shifts = _one_line(available=True)
+    first = shifts[0].id
+    gap = Gap(first, 1, True)
+    # C1 works the shift already; C2 is free that day: the place could be filled
+    assert fillable_gaps(data, shifts, [], [gap]) == [gap]
+    assert fillable_gaps(data, shifts, [Assignment(first, "C1")], [gap]) == [gap]
+    data, shifts = _one_line(available=False)
+    # C2 is unavailable and C1 is already on the shift: nobody could fill it
+    assert fillable_gaps(data, shifts, [Assignment(first, "C1")], [gap]) == []
+    # target places (not required) are not counted
+    assert fillable_gaps(data, shifts, [], [Gap(first, 2, False)]) == []
+
+
+# ---- the commands -----------------------------------------------------------------------------
+
+
+def test_bench_rota_runs_size_s(tmp_path: Path) -> None:
+    out = tmp_path / "results.csv"
+    result = CliRunner().invoke(
+        cli,
+        ["bench", "rota", "--sizes", "S", "--time-limit", "2", "--checkpoints", "1,2",
+         "--workers", "1", "--json", "-o", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    (row,) = report["rows"]
+    assert (row["size"], row["practices"], row["weeks"]) == ("S", 5, 2)
+    assert row["candidate_assignments"] > row["shifts"] > 0
+    assert row["variables"] >= row["candidate_assignments"]
+    assert row["build_seconds"] > 0 and row["peak_rss_mb"] > 50  # OR-Tools is loaded
+    assert [c["t"] for c in row["checkpoints"]] == [1.0, 2.0]
+    assert row["status"] in ("optimal", "feasible", "no solution")
+    if row["status"] != "no solution":
+        assert row["breaches"] == 0
+        assert row["first_rota_seconds"] is not None
+        assert 0 <= row["fillable_required_gaps"] <= row["required_gaps"] <= row["required_places"]
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert len(rows) == 2 and rows[1][0] == "S"
+    assert "at_2s_gap_pct" in rows[0]
+
+
+def test_bench_rota_build_only_draws_the_curve(tmp_path: Path) -> None:
+    png = tmp_path / "curve.png"
+    result = CliRunner().invoke(
+        cli, ["bench", "rota", "--sizes", "S,10x2", "--build-only", "--curve", str(png)]
+    )
+    assert result.exit_code == 0, result.output
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    assert "| S | 5 | 2 |" in result.stdout and "| 10x2 | 10 | 2 |" in result.stdout
+
+
+def test_bench_rota_refuses_a_bad_size() -> None:
+    result = CliRunner().invoke(cli, ["bench", "rota", "--sizes", "S,HUGE"])
+    assert result.exit_code == 1
+    assert "HUGE" in result.output
