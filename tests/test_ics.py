@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -16,6 +17,7 @@ from rota_check_helpers import sid
 from ooh.cli import cli
 from ooh.errors import InputError, OohError
 from ooh.rota.calendar import build_shifts
+from ooh.rota.cli_ics import calendars_after_solve
 from ooh.rota.data import (
     Assignment,
     Clinician,
@@ -29,6 +31,7 @@ from ooh.rota.data import (
 )
 from ooh.rota.ics import (
     LONDON,
+    CalendarShift,
     export_calendars,
     file_names,
     read_rota_shifts,
@@ -94,13 +97,13 @@ def parse(path: Path) -> Calendar:
     return Calendar.from_ical(path.read_bytes())
 
 
-def events_by_uid(path: Path) -> dict[str, object]:
+def events_by_uid(path: Path) -> dict[str, Any]:
     return {str(e["UID"]): e for e in parse(path).walk("VEVENT")}
 
 
-def utc_hours(event: object) -> float:
-    start = event.decoded("DTSTART").astimezone(UTC)  # type: ignore[attr-defined]
-    end = event.decoded("DTEND").astimezone(UTC)  # type: ignore[attr-defined]
+def utc_hours(event: Any) -> float:
+    start = event.decoded("DTSTART").astimezone(UTC)
+    end = event.decoded("DTEND").astimezone(UTC)
     return (end - start).total_seconds() / 3600
 
 
@@ -114,7 +117,9 @@ def october(tmp_path: Path) -> tuple[Path, Path]:
 
 # Expected events written out by hand: clinician -> [(start local, end local, hours, summary,
 # location, practice text)].
-EXPECTED = {
+Moment = tuple[int, int, int, int, int]
+Expected = tuple[Moment, Moment, float, str, str, str]
+EXPECTED: dict[str, list[Expected]] = {
     "C01": [
         ((2026, 10, 19, 23, 0), (2026, 10, 20, 8, 0), 9, "Night GP (GP)", "Base A, ZZ1 1AA",
          "Alpha Surgery (P1)"),
@@ -179,12 +184,10 @@ def test_night_over_the_october_clock_change_is_ten_hours(october: tuple[Path, P
     export_calendars(rota, out, stamp=STAMP)
     night = events_by_uid(out / "C01.ics")[shift_uid("C01", "2026-10-24/NIGHT")]
     # 23:00 BST is 22:00 UTC; 08:00 GMT is 08:00 UTC: ten hours, not nine.
-    assert night.decoded("DTSTART").astimezone(UTC) == datetime(2026, 10, 24, 22, 0, tzinfo=UTC)  # type: ignore[attr-defined]
-    assert night.decoded("DTEND").astimezone(UTC) == datetime(2026, 10, 25, 8, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    assert night.decoded("DTSTART").astimezone(UTC) == datetime(2026, 10, 24, 22, 0, tzinfo=UTC)
+    assert night.decoded("DTEND").astimezone(UTC) == datetime(2026, 10, 25, 8, 0, tzinfo=UTC)
     assert utc_hours(night) == 10
-    assert "Hours: 10 (the clocks go back an hour during this shift)" in str(
-        night["DESCRIPTION"]  # type: ignore[index]
-    )
+    assert "Hours: 10 (the clocks go back an hour during this shift)" in str(night["DESCRIPTION"])
 
 
 def test_vtimezone_onsets_follow_rfc5545_and_zoneinfo(october: tuple[Path, Path]) -> None:
@@ -222,12 +225,30 @@ def test_night_over_the_march_clock_change_is_eight_hours(tmp_path: Path) -> Non
     events = events_by_uid(out / "C02.ics")
     change = events[shift_uid("C02", "2027-03-27/NIGHT")]
     # 23:00 GMT is 23:00 UTC; 08:00 BST is 07:00 UTC: eight hours.
-    assert change.decoded("DTSTART").astimezone(UTC) == datetime(2027, 3, 27, 23, 0, tzinfo=UTC)  # type: ignore[attr-defined]
-    assert change.decoded("DTEND").astimezone(UTC) == datetime(2027, 3, 28, 7, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    assert change.decoded("DTSTART").astimezone(UTC) == datetime(2027, 3, 27, 23, 0, tzinfo=UTC)
+    assert change.decoded("DTEND").astimezone(UTC) == datetime(2027, 3, 28, 7, 0, tzinfo=UTC)
     assert utc_hours(change) == 8
-    assert "clocks go forward" in str(change["DESCRIPTION"])  # type: ignore[index]
+    assert "clocks go forward" in str(change["DESCRIPTION"])
     after = events[shift_uid("C02", "2027-03-28/NIGHT")]
     assert utc_hours(after) == 9  # 22:00 to 07:00 UTC, both in BST
+
+
+def test_hours_count_the_clock_change_and_read_doubled_times_as_first() -> None:
+    def shift(start: datetime, end: datetime) -> CalendarShift:
+        return CalendarShift(
+            "C01", "Dr Ash", "x", "L", "L", "GP", "S", "S", None, None, None, start, end
+        )
+
+    # 01:00-03:00 on 25 October 2026: 01:00 happens twice and is read as the first (BST),
+    # so the shift lasts 01:00 BST (00:00 UTC) to 03:00 GMT (03:00 UTC): 3 hours.
+    autumn = shift(datetime(2026, 10, 25, 1, 0), datetime(2026, 10, 25, 3, 0))
+    assert autumn.start_local.utcoffset() == timedelta(hours=1)
+    assert autumn.hours == 3
+    # 00:30-03:00 on 28 March 2027: 00:30 GMT (00:30 UTC) to 03:00 BST (02:00 UTC): 1.5 hours.
+    spring = shift(datetime(2027, 3, 28, 0, 30), datetime(2027, 3, 28, 3, 0))
+    assert spring.hours == 1.5
+    # A day in summer: no change, wall-clock hours.
+    assert shift(datetime(2026, 7, 1, 8, 0), datetime(2026, 7, 1, 18, 30)).hours == 10.5
 
 
 def test_uids_are_stable_and_same_stamp_gives_identical_files(
@@ -255,7 +276,7 @@ def test_uids_are_stable_and_same_stamp_gives_identical_files(
     assert set(after["L1.ics"]) == set(before["L1.ics"])
     # The later rota's events carry a higher sequence number, so they supersede.
     kept = shift_uid("C02", "2026-10-21/EVE")
-    assert after["C02.ics"][kept]["SEQUENCE"] > before["C02.ics"][kept]["SEQUENCE"]  # type: ignore[index]
+    assert after["C02.ics"][kept]["SEQUENCE"] > before["C02.ics"][kept]["SEQUENCE"]
     assert sequence_for(later) - sequence_for(STAMP) == 3 * 24 * 60
 
 
@@ -314,7 +335,7 @@ def test_row_added_by_hand_needs_times_or_the_inputs(
     # With the inputs, times come from the shift line.
     exported = export_calendars(rota, tmp_path / "cal", data=data_from(OCTOBER), stamp=STAMP)
     added = events_by_uid(exported.files[0])[shift_uid("C01", "2026-10-20/EVE")]
-    assert added.decoded("DTSTART") == datetime(2026, 10, 20, 18, 30, tzinfo=LONDON)  # type: ignore[attr-defined]
+    assert added.decoded("DTSTART") == datetime(2026, 10, 20, 18, 30, tzinfo=LONDON)
     assert exported.shifts == 6
 
 
@@ -437,7 +458,17 @@ def test_solve_writes_calendars_with_the_rota(tmp_path: Path) -> None:
         assert set(events) == {shift_uid(c, s) for s in mine}
         for s in mine:
             event = events[shift_uid(c, s)]
-            assert event.decoded("DTSTART") == shifts[s].start.replace(tzinfo=LONDON)  # type: ignore[attr-defined]
+            assert event.decoded("DTSTART") == shifts[s].start.replace(tzinfo=LONDON)
+
+
+def test_no_calendars_for_a_rota_that_breaks_hard_rules(october: tuple[Path, Path]) -> None:
+    inputs, rota = october
+    out = rota.parent / "cal"
+    summary = {"breaches": ["min-rest: C01 ..."]}
+    assert calendars_after_solve(data_from(OCTOBER), rota, out, summary) is None
+    assert not out.exists()
+    assert calendars_after_solve(data_from(OCTOBER), rota, out, {"breaches": []}) == 3
+    assert len(list(out.glob("*.ics"))) == 3
 
 
 def test_solve_refuses_a_calendar_folder_that_is_a_file_before_solving(tmp_path: Path) -> None:
