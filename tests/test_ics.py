@@ -293,13 +293,31 @@ def test_uid_depends_on_clinician_and_shift_only() -> None:
 
 def test_stamp_defaults_to_when_the_rota_was_written(october: tuple[Path, Path]) -> None:
     _, rota = october
-    written_at = {r[0]: r[1] for r in openpyxl.load_workbook(rota)["Run info"].iter_rows(values_only=True)}[
-        "Written at (UTC)"
-    ]  # fmt: skip
+    wb = openpyxl.load_workbook(rota)
+    info = {r[0]: r[1] for r in wb["Run info"].iter_rows(values_only=True)}
     out = rota.parent / "cal"
     export_calendars(rota, out)
     for event in parse(out / "C01.ics").walk("VEVENT"):
-        assert event.decoded("DTSTAMP") == written_at.replace(tzinfo=UTC)
+        assert event.decoded("DTSTAMP") == info["Written at (UTC)"].replace(tzinfo=UTC)
+
+    # Written with --deterministic, the rota records no time: a fixed stamp, same files.
+    row = next(r for r in wb["Run info"].iter_rows() if r[0].value == "Written at (UTC)")
+    row[1].value = "not recorded (--deterministic)"
+    wb.save(rota)
+    first = export_calendars(rota, rota.parent / "d1").files
+    second = export_calendars(rota, rota.parent / "d2").files
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+    event = parse(first[0]).walk("VEVENT")[0]
+    assert event.decoded("DTSTAMP") == datetime(2020, 1, 1, tzinfo=UTC)
+    assert event["SEQUENCE"] == 0
+
+    # Made by hand, with no Run info: stamped now.
+    del wb["Run info"]
+    wb.save(rota)
+    before = datetime.now(UTC).replace(microsecond=0)
+    hand = export_calendars(rota, rota.parent / "hand").files
+    stamp = parse(hand[0]).walk("VEVENT")[0].decoded("DTSTAMP")
+    assert before <= stamp <= datetime.now(UTC)
 
 
 def test_assignments_sheet_carries_names_and_postcodes(october: tuple[Path, Path]) -> None:

@@ -281,19 +281,23 @@ def read_rota_shifts(path: str | os.PathLike[str]) -> list[CalendarShift]:
     return entries
 
 
-def rota_written_at(path: str | os.PathLike[str]) -> datetime | None:
-    """When the rota workbook was written (UTC), from its Run info sheet; None if absent."""
+def rota_stamp(path: str | os.PathLike[str]) -> datetime:
+    """The DTSTAMP of a rota's calendars: when the rota workbook was written (its Run info).
+
+    A rota written with ``--deterministic`` records no time: then a fixed stamp (2020-01-01,
+    sequence 0), so its calendars are reproducible too. A workbook with no such row (made
+    by hand): now.
+    """
     wb = _load(Path(path))
     try:
-        if RUN_INFO_SHEET not in wb.sheetnames:
-            return None
-        for row in wb[RUN_INFO_SHEET].iter_rows(values_only=True):
-            if row and row[0] == WRITTEN_AT_KEY and len(row) > 1:
-                found = _as_datetime(row[1])
-                return None if found is None else found.replace(tzinfo=UTC)
+        if RUN_INFO_SHEET in wb.sheetnames:
+            for row in wb[RUN_INFO_SHEET].iter_rows(values_only=True):
+                if row and row[0] == WRITTEN_AT_KEY:
+                    found = _as_datetime(row[1] if len(row) > 1 else None)
+                    return SEQUENCE_EPOCH if found is None else found.replace(tzinfo=UTC)
     finally:
         wb.close()
-    return None
+    return datetime.now(UTC)
 
 
 def _text(value: Any) -> str:
@@ -552,12 +556,12 @@ def export_calendars(
 ) -> Exported:
     """Write the calendars of a rota workbook: the library behind ``ooh rota ics``.
 
-    ``stamp`` (DTSTAMP) defaults to when the rota was written, else now.
+    ``stamp`` (DTSTAMP) defaults to ``rota_stamp``: when the rota was written.
     """
     check_calendar_dir(out_dir)
     entries = load_shifts(rota_path, data)
     if stamp is None:
-        stamp = rota_written_at(rota_path) or datetime.now(UTC)
+        stamp = rota_stamp(rota_path)
     files = write_calendars(entries, out_dir, stamp=stamp)
     return Exported(files, len({(e.clinician_id, e.shift_id) for e in entries}))
 
