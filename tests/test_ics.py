@@ -369,6 +369,14 @@ def test_start_on_another_date_and_end_before_start_are_reported(
     assert "Assignments!D3: end 2026-01-01 00:00 is not after the start" in text
 
 
+def test_times_saved_by_excel_a_hair_early_round_to_the_minute(october: tuple[Path, Path]) -> None:
+    _, rota = october
+    early = datetime(2026, 10, 19, 22, 59, 59, 999000)
+    edit(rota, {"C2": early, "D2": "2026-10-20 08:00"})
+    first = read_rota_shifts(rota)[0]
+    assert (first.start, first.end) == (datetime(2026, 10, 19, 23, 0), datetime(2026, 10, 20, 8, 0))
+
+
 def test_missing_time_columns_point_to_the_inputs_form(october: tuple[Path, Path]) -> None:
     _, rota = october
     wb = openpyxl.load_workbook(rota)

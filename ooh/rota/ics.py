@@ -179,6 +179,7 @@ def read_rota_shifts(path: str | os.PathLike[str]) -> list[CalendarShift]:
     """
     from openpyxl.utils import get_column_letter
 
+    from ooh.rota.calendar import shift_id
     from ooh.rota.output import ASSIGNMENTS_SHEET
 
     path = Path(path)
@@ -262,7 +263,7 @@ def read_rota_shifts(path: str | os.PathLike[str]) -> list[CalendarShift]:
             CalendarShift(
                 clinician_id=clinician,
                 clinician_name=_text(cell("Name") or clinician),
-                shift_id=f"{day.isoformat()}/{line}",
+                shift_id=shift_id(day, line),
                 shift_line=line,
                 shift_line_name=_text(cell("Shift line") or line),
                 role=_text(cell("Role") or ""),
@@ -293,8 +294,10 @@ def rota_stamp(path: str | os.PathLike[str]) -> datetime:
         if RUN_INFO_SHEET in wb.sheetnames:
             for row in wb[RUN_INFO_SHEET].iter_rows(values_only=True):
                 if row and row[0] == WRITTEN_AT_KEY:
-                    found = _as_datetime(row[1] if len(row) > 1 else None)
-                    return SEQUENCE_EPOCH if found is None else found.replace(tzinfo=UTC)
+                    found = row[1] if len(row) > 1 else None
+                    if isinstance(found, datetime):
+                        return found.replace(tzinfo=UTC, microsecond=0)
+                    return SEQUENCE_EPOCH
     finally:
         wb.close()
     return datetime.now(UTC)
@@ -331,7 +334,9 @@ def _as_date(value: Any) -> date | None:
 
 def _as_datetime(value: Any) -> datetime | None:
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None, microsecond=0)
+        # To the nearest minute: a time saved by Excel can come back a hair early (22:59:59.9).
+        value = value.replace(tzinfo=None) + timedelta(seconds=30)
+        return value.replace(second=0, microsecond=0)
     if isinstance(value, str):
         text = value.strip()
         for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"):
