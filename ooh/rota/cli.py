@@ -151,5 +151,5 @@ def check_command(inputs: str, rota: str, as_json: bool) -> None:
 
 
 # Further rota commands live in their own modules, each with a COMMANDS list.
-ROTA_MODULES: tuple[str, ...] = ("ooh.rota.cli_ics", "ooh.rota.cli_repair")
+ROTA_MODULES: tuple[str, ...] = ("ooh.rota.cli_ics", "ooh.rota.cli_repair", "ooh.rota.cli_pool")
 add_commands_from(rota_group, ROTA_MODULES)
