@@ -167,13 +167,13 @@ def family_alone(data: RotaData, family: Callable[..., None], maximise: bool = T
     family(m)
     total = sum(m.x.values())
     if maximise:
-        m.model.Maximize(total)
+        m.model.maximize(total)
     else:
-        m.model.Minimize(total)
+        m.model.minimize(total)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 5.0
-    assert solver.Solve(m.model) == cp_model.OPTIMAL
+    assert solver.solve(m.model) == cp_model.OPTIMAL
     return sorted(
-        f"{data.clinicians[c].id}@{shifts[s].id}" for (c, s), v in m.x.items() if solver.Value(v)
+        f"{data.clinicians[c].id}@{shifts[s].id}" for (c, s), v in m.x.items() if solver.value(v)
     )

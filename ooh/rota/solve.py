@@ -68,8 +68,8 @@ def solve(
     rota, objectives = built.rota, built.objectives
     assert objectives is not None
     model = rota.model
-    info["variables"] = len(model.Proto().variables)
-    info["constraints"] = len(model.Proto().constraints)
+    info["variables"] = len(model.proto.variables)
+    info["constraints"] = len(model.proto.constraints)
     info["candidate_assignments"] = len(rota.x)
     info["build_seconds"] = round(elapsed(), 3)
 
@@ -94,23 +94,25 @@ def solve(
         return _Progress(phase, scale, objectives.unfilled_required, progress, started, floor)
 
     # ---- phase 0: greedy dive, a full first rota to start from -----------------------------
-    greedy = model.Clone()
-    greedy.AddDecisionStrategy(greedy_order(rota), cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE)
-    greedy.Minimize(objectives.fill)
+    greedy = model.clone()
+    greedy.add_decision_strategy(
+        greedy_order(rota), cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE
+    )
+    greedy.minimize(objectives.fill)
     solver0 = cp_model.CpSolver()
     greedy_parameters(solver0, params.time_limit * PHASE0_SHARE, params.seed, params.deterministic)
-    status0 = solver0.Solve(greedy)
-    info["phase0_status"] = solver0.StatusName(status0)
-    info["phase0_seconds"] = round(solver0.WallTime(), 3)
-    used = solver0.ResponseProto().deterministic_time
+    status0 = solver0.solve(greedy)
+    info["phase0_status"] = solver0.status_name(status0)
+    info["phase0_seconds"] = round(solver0.wall_time, 3)
+    used = solver0.response_proto.deterministic_time
     if status0 == cp_model.INFEASIBLE:  # proven without search: the hard rules contradict
         limit = max(5.0, params.time_limit - elapsed())
         return conflict(diagnose(data, shifts, limit, params.seed))
     solution: list[int] = []
     best_fill = -1
     if status0 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        solution = list(solver0.ResponseProto().solution)
-        best_fill = round(solver0.ObjectiveValue())
+        solution = list(solver0.response_proto.solution)
+        best_fill = round(solver0.objective_value)
         set_hint(model, solution)
         if progress is not None:
             progress(
@@ -124,47 +126,47 @@ def solve(
         info["phase1_seconds"] = 0.0
         proven1 = True
     else:
-        model.Minimize(objectives.fill)
+        model.minimize(objectives.fill)
         solver1 = make_solver(params.time_limit * PHASE1_SHARE)
         # the objective cannot go below 0: stop there (CP-SAT's own bound may not see it)
-        status1 = solver1.Solve(model, callback("1 fill required places", 1, floor=0))
-        info["phase1_status"] = solver1.StatusName(status1)
-        info["phase1_seconds"] = round(solver1.WallTime(), 3)
-        used += solver1.ResponseProto().deterministic_time
+        status1 = solver1.solve(model, callback("1 fill required places", 1, floor=0))
+        info["phase1_status"] = solver1.status_name(status1)
+        info["phase1_seconds"] = round(solver1.wall_time, 3)
+        used += solver1.response_proto.deterministic_time
         if status1 == cp_model.INFEASIBLE:
             limit = max(5.0, params.time_limit - elapsed())
             return conflict(diagnose(data, shifts, limit, params.seed))
         if status1 == cp_model.MODEL_INVALID:  # a bug in the model, not the user's doing
-            raise RuntimeError(f"invalid rota model: {model.Validate()}")
+            raise RuntimeError(f"invalid rota model: {model.validate()}")
         if status1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             info["note"] = "no rota found within the time limit"
             return Result(Status.NO_SOLUTION, [], [], runtime=elapsed(), params=info)
-        best_fill = round(solver1.ObjectiveValue())
+        best_fill = round(solver1.objective_value)
         proven1 = status1 == cp_model.OPTIMAL or best_fill == 0
-        solution = list(solver1.ResponseProto().solution)
+        solution = list(solver1.response_proto.solution)
     info["phase1_weighted_unfilled"] = best_fill
 
     # ---- phase 2: soft goals, with the fill level kept -----------------------------------
-    model.Add(objectives.fill <= best_fill)
+    model.add(objectives.fill <= best_fill)
     set_hint(model, solution)
-    model.Minimize(objectives.soft())
+    model.minimize(objectives.soft())
     # what is left of the time limit (deterministic time in deterministic mode)
     remaining = params.time_limit - (used if params.deterministic else elapsed())
     solver2 = make_solver(max(0.5, remaining))
-    status2 = solver2.Solve(model, callback("2 soft goals", SCALE))
-    info["phase2_status"] = solver2.StatusName(status2)
-    info["phase2_seconds"] = round(solver2.WallTime(), 3)
+    status2 = solver2.solve(model, callback("2 soft goals", SCALE))
+    info["phase2_status"] = solver2.status_name(status2)
+    info["phase2_seconds"] = round(solver2.wall_time, 3)
     objective: float | None = None
     bound: float | None = None
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        solution = list(solver2.ResponseProto().solution)
+        solution = list(solver2.response_proto.solution)
         paid = penalty_points(objectives, solution)
         info["objective_by_goal"] = points_by_goal(paid)
         info["soft_goals_missed"] = [
             f"{p.name}: {points:g} points" for p, points in paid if p.goal != "cost"
         ]
-        objective = solver2.ObjectiveValue() / SCALE
-        bound = solver2.BestObjectiveBound() / SCALE
+        objective = solver2.objective_value / SCALE
+        bound = solver2.best_objective_bound / SCALE
         proven = proven1 and status2 == cp_model.OPTIMAL
         status = Status.OPTIMAL if proven else Status.FEASIBLE
     else:  # kept phase 1's rota: legal and as filled, soft goals not weighed
@@ -173,7 +175,7 @@ def solve(
     assignments = [
         Assignment(rota.shifts[s].id, data.clinicians[c].id)
         for (c, s), var in rota.x.items()
-        if solution[var.Index()]
+        if solution[var.index]
     ]
     order = {s.id: i for i, s in enumerate(shifts)}
     assignments.sort(key=lambda a: (order[a.shift_id], a.clinician))
@@ -182,8 +184,8 @@ def solve(
 
 def set_hint(model: Any, solution: list[int]) -> None:
     """Hint every variable with a previous solution (same model, same indices)."""
-    model.ClearHints()
-    hint = model.Proto().solution_hint
+    model.clear_hints()
+    hint = model.proto.solution_hint
     hint.vars.extend(range(len(solution)))
     hint.values.extend(solution)
 
@@ -239,20 +241,20 @@ def _progress_class() -> type:
         def on_solution_callback(self) -> None:
             if self.emit is not None:
                 self.report()
-            if self.floor is not None and self.ObjectiveValue() <= self.floor:
-                self.StopSearch()
+            if self.floor is not None and self.objective_value <= self.floor:
+                self.stop_search()
 
         def report(self) -> None:
             assert self.emit is not None
-            obj = self.ObjectiveValue() / self.scale
-            bound = self.BestObjectiveBound() / self.scale
+            obj = self.objective_value / self.scale
+            bound = self.best_objective_bound / self.scale
             if self.floor is not None:
                 bound = max(bound, self.floor / self.scale)
             gap = 0.0 if obj == 0 else max(0.0, (obj - bound) / abs(obj) * 100)
             self.emit(
                 f"{perf_counter() - self.started:7.1f}s  phase {self.phase}: "
                 f"objective {obj:,.1f}  bound {bound:,.1f}  gap {gap:.1f}%  "
-                f"unfilled required places {self.Value(self.unfilled)}"
+                f"unfilled required places {self.value(self.unfilled)}"
             )
 
     return Progress

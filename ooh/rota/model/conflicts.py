@@ -162,20 +162,20 @@ def diagnose(data: RotaData, shifts: list[Shift], time_limit: float, seed: int =
     start = perf_counter()
     built = build_model(data, shifts, diagnose=True)
     model = built.rota.model
-    keys = {lit.Index(): key for key, lit in built.rota.guards.items()}
+    keys = {lit.index: key for key, lit in built.rota.guards.items()}
     lits = {key: lit for key, lit in built.rota.guards.items()}
 
     def infeasible_core(assumed: list[Hashable], limit: float) -> list[Hashable] | None:
-        model.ClearAssumptions()
-        model.AddAssumptions([lits[k] for k in assumed])
+        model.clear_assumptions()
+        model.add_assumptions([lits[k] for k in assumed])
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = seed
         solver.parameters.max_time_in_seconds = max(0.1, limit)
-        status = solver.Solve(model)
+        status = solver.solve(model)
         if status != cp_model.INFEASIBLE:
             return None
-        return [keys[i] for i in solver.SufficientAssumptionsForInfeasibility()]
+        return [keys[i] for i in solver.sufficient_assumptions_for_infeasibility()]
 
     core = infeasible_core(list(lits), time_limit)
     if core is None:

@@ -144,8 +144,8 @@ def _max_run(m: RotaModel, c: int, key: str, limit: int, night_only: bool) -> No
     cid = m.data.clinicians[c].id
     indicators = [m.day_indicator(c, d, night_only) for d in range(m.days)]
     for first in range(m.days - limit):
-        window = indicators[first : first + limit + 1]
-        if any(ind is None for ind in window):
+        window = [ind for ind in indicators[first : first + limit + 1] if ind is not None]
+        if len(window) <= limit:
             continue  # a date with no eligible shift already breaks the run
         m.add(sum(window) <= limit, (key, cid))
 
@@ -179,9 +179,9 @@ def add_weekends(m: RotaModel) -> None:
             if len(shifts) == 1:
                 worked.append(m.x[(c, shifts[0])])
                 continue
-            ind = m.model.NewBoolVar(f"weekend[{clinician.id},{saturday}]")
+            ind = m.model.new_bool_var(f"weekend[{clinician.id},{saturday}]")
             for s in shifts:
-                m.model.AddImplication(m.x[(c, s)], ind)
+                m.model.add_implication(m.x[(c, s)], ind)
             worked.append(ind)
         m.add(sum(worked) <= clinician.max_weekends, ("weekends", clinician.id))
 

@@ -46,7 +46,7 @@ class Objectives:
 
     def soft(self) -> cp_model.LinearExprT:
         """Phase 2 objective in SCALE units."""
-        return cp_model.LinearExpr.WeightedSum(
+        return cp_model.LinearExpr.weighted_sum(
             [p.var for p in self.penalties], [p.coef for p in self.penalties]
         )
 
@@ -60,13 +60,13 @@ def add_places(m: RotaModel) -> dict[int, list[cp_model.IntVar]]:
     for s, shift in enumerate(m.shifts):
         wanted = shift.type.wanted
         cands = m.by_shift[s]
-        lits = [m.model.NewBoolVar(f"filled[{shift.id}#{k}]") for k in range(1, wanted + 1)]
+        lits = [m.model.new_bool_var(f"filled[{shift.id}#{k}]") for k in range(1, wanted + 1)]
         for k, lit in enumerate(lits):
             if k >= len(cands):
-                m.model.Add(lit == 0)  # fewer eligible people than places
+                m.model.add(lit == 0)  # fewer eligible people than places
         for a, b in zip(lits, lits[1:], strict=False):
-            m.model.AddImplication(b, a)
-        m.model.Add(sum(lits) == sum(m.x[(c, s)] for c in cands))
+            m.model.add_implication(b, a)
+        m.model.add(sum(lits) == sum(m.x[(c, s)] for c in cands))
         places[s] = lits
     return places
 
@@ -78,10 +78,10 @@ def build_objectives(m: RotaModel) -> Objectives:
     for s, lits in places.items():
         st = m.shifts[s].type
         for lit in lits[: st.needed]:
-            required.append(lit.Not())
+            required.append(lit.negated())
             fill_coefs.append(priority_weight(st.priority))
-    unfilled = cp_model.LinearExpr.Sum(required) if required else 0
-    fill = cp_model.LinearExpr.WeightedSum(required, fill_coefs) if required else 0
+    unfilled = cp_model.LinearExpr.sum(required) if required else 0
+    fill = cp_model.LinearExpr.weighted_sum(required, fill_coefs) if required else 0
     penalties: list[Penalty] = []
     penalties += target_penalties(m, places)
     penalties += practice_share_penalties(m)
@@ -99,7 +99,7 @@ def target_penalties(m: RotaModel, places: dict[int, list[cp_model.IntVar]]) -> 
         st = m.shifts[s].type
         for k, lit in enumerate(lits[st.needed :], start=st.needed + 1):
             name = f"unfilled target place {k} of {m.shifts[s].id}"
-            out.append(Penalty("target", name, lit.Not(), w * st.priority * SCALE))
+            out.append(Penalty("target", name, lit.negated(), w * st.priority * SCALE))
     return out
 
 
@@ -122,20 +122,20 @@ def _fair_share(
     total_offered = sum(offered)
     model = m.model
     maxes = [sum(a for _, a in terms) for _, terms, _ in members]
-    total = model.NewIntVar(0, sum(maxes), f"{goal}:total")
+    total = model.new_int_var(0, sum(maxes), f"{goal}:total")
     qs = []
     for (label, terms, _), hi in zip(members, maxes, strict=True):
-        q = model.NewIntVar(0, hi, f"{goal}:amount[{label}]")
-        model.Add(
-            q == cp_model.LinearExpr.WeightedSum([v for v, _ in terms], [a for _, a in terms])
+        q = model.new_int_var(0, hi, f"{goal}:amount[{label}]")
+        model.add(
+            q == cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [a for _, a in terms])
         )
         qs.append(q)
-    model.Add(total == sum(qs))
+    model.add(total == sum(qs))
     out = []
     for (label, _, _), q, a, hi in zip(members, qs, offered, maxes, strict=True):
-        dev = model.NewIntVar(0, max(hi, sum(maxes)), f"{goal}:deviation[{label}]")
-        model.Add(total_offered * dev >= total_offered * q - a * total)
-        model.Add(total_offered * dev >= a * total - total_offered * q)
+        dev = model.new_int_var(0, max(hi, sum(maxes)), f"{goal}:deviation[{label}]")
+        model.add(total_offered * dev >= total_offered * q - a * total)
+        model.add(total_offered * dev >= a * total - total_offered * q)
         out.append(Penalty(goal, f"{goal.replace('_', ' ')} deviation of {label}", dev, weight))
     return out
 
@@ -214,13 +214,13 @@ def _day_literal(
         return None
     lits = [m.x[(c, s)] for s in shifts]
     if len(lits) == 1:
-        return lits[0].Not() if want else lits[0]
-    v = m.model.NewBoolVar(name)
+        return lits[0].negated() if want else lits[0]
+    v = m.model.new_bool_var(name)
     if want:
-        m.model.Add(v + sum(lits) >= 1)
+        m.model.add(v + sum(lits) >= 1)
     else:
         for lit in lits:
-            m.model.AddImplication(lit, v)
+            m.model.add_implication(lit, v)
     return v
 
 
@@ -239,7 +239,7 @@ def request_penalties(m: RotaModel) -> list[Penalty]:
             if s is None or (c, s) not in m.x:
                 continue  # cannot be honoured by any rota: not counted
             lit = m.x[(c, s)]
-            var: cp_model.LinearExprT | None = lit.Not() if r.want else lit
+            var: cp_model.LinearExprT | None = lit.negated() if r.want else lit
         else:
             var = _day_literal(m, c, r.date, r.want, name)
         if var is not None:
@@ -248,9 +248,9 @@ def request_penalties(m: RotaModel) -> list[Penalty]:
 
 
 def preference_penalties(m: RotaModel) -> list[Penalty]:
-    """ "Prefers to work" days not worked and "prefers not" days worked."""
+    """Days marked "prefers to work" not worked, and "prefers not" days worked."""
     w = m.data.rules.weights.preferences * SCALE
-    out = []
+    out: list[Penalty] = []
     if w == 0:
         return out
     first, last = m.data.settings.period_start, m.data.settings.period_end
@@ -288,7 +288,7 @@ def cost_penalties(m: RotaModel) -> list[Penalty]:
 
 def literal_value(solution: list[int], var: cp_model.LinearExprT) -> int:
     """Value of a variable or negated Boolean in a CP-SAT solution vector."""
-    index = var.Index()  # type: ignore[union-attr]
+    index = var.index  # type: ignore[union-attr]
     return solution[index] if index >= 0 else 1 - solution[-index - 1]
 
 

@@ -81,22 +81,22 @@ class RotaModel:
             return []
         lit = self.guards.get(key)
         if lit is None:
-            lit = self.model.NewBoolVar("guard:" + ":".join(str(k) for k in _flat(key)))
+            lit = self.model.new_bool_var("guard:" + ":".join(str(k) for k in _flat(key)))
             self.guards[key] = lit
         return [lit]
 
     def at_most_one(self, lits: list[cp_model.IntVar], key: Hashable) -> None:
         guard = self.guard(key)
         if guard:
-            self.model.Add(sum(lits) <= 1).OnlyEnforceIf(guard)
+            self.model.add(sum(lits) <= 1).only_enforce_if(guard)
         else:
-            self.model.AddAtMostOne(lits)
+            self.model.add_at_most_one(lits)
 
-    def add(self, bounded: cp_model.BoundedLinearExpression, key: Hashable) -> None:
-        ct = self.model.Add(bounded)
+    def add(self, bounded: cp_model.BoundedLinearExpression | bool, key: Hashable) -> None:
+        ct = self.model.add(bounded)
         guard = self.guard(key)
         if guard:
-            ct.OnlyEnforceIf(guard)
+            ct.only_enforce_if(guard)
 
     def shifts_on_day(self, c: int) -> dict[int, list[int]]:
         by_day: dict[int, list[int]] = defaultdict(list)
@@ -124,9 +124,9 @@ class RotaModel:
         else:
             cid = self.data.clinicians[c].id
             kind = "night" if night_only else "works"
-            ind = self.model.NewBoolVar(f"{kind}[{cid},{self.data.settings.dates[day]}]")
+            ind = self.model.new_bool_var(f"{kind}[{cid},{self.data.settings.dates[day]}]")
             for s in shifts:
-                self.model.AddImplication(self.x[(c, s)], ind)
+                self.model.add_implication(self.x[(c, s)], ind)
         store[(c, day)] = ind
         return ind
 
@@ -171,7 +171,7 @@ def create_variables(data: RotaData, shifts: list[Shift], diagnose: bool = False
         for i in shifts_by_role.get(clinician.role, []):
             shift = shifts[i]
             if ineligibility(data, clinician, shift) is None:
-                x[(c, i)] = model.NewBoolVar(f"x[{clinician.id},{shift.id}]")
+                x[(c, i)] = model.new_bool_var(f"x[{clinician.id},{shift.id}]")
                 by_clinician[c].append(i)
                 by_shift[i].append(c)
         by_clinician[c].sort(key=lambda i: (info[i].start, i))
