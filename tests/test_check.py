@@ -354,3 +354,31 @@ def test_bank_holiday_lines() -> None:
     assert check_rota(data, [Assignment("2027-05-31/BH", "C01")]) == []
     found = check_rota(data, [Assignment("2027-05-31/WK", "C01")])
     assert rules_of(found) == [("unknown-shift", "C01")]
+
+
+def test_rest_across_the_spring_clock_change_is_real_elapsed_time() -> None:
+    # 23:00 Saturday to 10:30 Sunday is 11.5 h on the wall clock. Clocks go forward on Sunday
+    # 29 March 2026, so the real rest is 10.5 h and breaks an 11-hour rule; they go back on
+    # Sunday 25 October 2026, so the real rest is 12.5 h and is legal.
+    from datetime import date, time
+
+    from ooh.rota.calendar import make_shift
+    from ooh.rota.check import check_rota
+    from ooh.rota.data import Assignment, Clinician, RotaData, Settings, ShiftType, Site
+
+    late = ShiftType("LATE", "S1", "GP", time(18, 0), time(23, 0), frozenset(range(7)))
+    morning = ShiftType("MORN", "S1", "GP", time(10, 30), time(14, 0), frozenset(range(7)))
+    for saturday, legal in ((date(2026, 3, 28), False), (date(2026, 10, 24), True)):
+        monday = saturday - timedelta(days=5)
+        data = RotaData(
+            Settings(monday, 1),
+            (),
+            (Site("S1", "Base"),),
+            (Clinician("C1", "Dr One", None, "GP"),),
+            (late, morning),
+            rules=Rules(min_rest_hours=11),
+        )
+        first = make_shift(late, saturday, False)
+        second = make_shift(morning, saturday + timedelta(days=1), False)
+        breaches = check_rota(data, [Assignment(first.id, "C1"), Assignment(second.id, "C1")])
+        assert [b.rule for b in breaches] == ([] if legal else ["min-rest"]), saturday

@@ -33,6 +33,13 @@ Rule ids (``Breach.rule``):
 - ``max-weekends``: more weekends worked (a shift starting on its Saturday or Sunday) than the
   clinician's limit.
 - ``fixed-booking``: a fixed booking is not in the rota (or names a shift that does not run).
+- ``min-period-hours`` / ``max-period-hours``: fewer / more hours in the whole period than the
+  clinician's contracted hours (``Clinician.min_period_hours`` / ``max_period_hours``).
+- ``max-shifts-type``: more shifts of one shift line than ``Clinician.max_shifts_by_type``.
+- ``min-consecutive-days`` / ``min-consecutive-days-off``: a run of working days / of days off
+  shorter than the clinician's minimum, the run touching neither end of the period.
+- ``cannot-follow``: a shift starts the date after a shift of a line it may not follow
+  (``Rules.cannot_follow``).
 """
 
 from __future__ import annotations
@@ -75,6 +82,12 @@ RULES: dict[str, str] = {
     "max-consecutive-days": "too many working days in a row",
     "max-weekends": "too many weekends worked",
     "fixed-booking": "a fixed booking is missing from the rota",
+    "min-period-hours": "fewer hours in the period than contracted",
+    "max-period-hours": "more hours in the period than contracted",
+    "max-shifts-type": "more shifts of one shift line than allowed",
+    "min-consecutive-days": "too short a run of working days",
+    "min-consecutive-days-off": "too short a run of days off",
+    "cannot-follow": "a shift the date after a shift it may not follow",
 }
 
 
@@ -258,18 +271,19 @@ def clinician_breaches(data: RotaData, c: Clinician, shifts: Iterable[Shift]) ->
 
     # Overlap, min rest and rest after nights: each pair once, earlier start first. The list
     # is sorted by start, so once a later shift starts beyond every rest horizon we stop.
+    # Gaps are real elapsed time (UTC), so rest across a clock change is counted truly.
     rest = timedelta(hours=rules.min_rest_hours)
     night_rest = timedelta(hours=rules.rest_after_nights_hours)
     night = {s.id: _is_night(s) for s in mine}
     for i, a in enumerate(mine):
-        horizon = a.end + (max(rest, night_rest) if night[a.id] else rest)
+        horizon = a.end_utc + (max(rest, night_rest) if night[a.id] else rest)
         for b in mine[i + 1 :]:
-            if b.start >= horizon:
+            if b.start_utc >= horizon:
                 break
-            gap = b.start - a.end
+            gap = b.start_utc - a.end_utc
             pair = (a.id, b.id)
             dates = tuple(sorted({a.date, b.date}))
-            if b.start < a.end:
+            if gap < timedelta(0):
                 found.append(
                     Breach(
                         "overlap",
@@ -351,7 +365,7 @@ def clinician_breaches(data: RotaData, c: Clinician, shifts: Iterable[Shift]) ->
                     tuple(s.id for s in nights if run[0] <= s.date <= run[-1]),
                 )
             )
-    max_days = rules.max_consecutive_days
+    max_days = data.max_consecutive_days(c)
     for run in _runs(s.date for s in mine):
         if len(run) > max_days:
             found.append(
@@ -380,6 +394,96 @@ def clinician_breaches(data: RotaData, c: Clinician, shifts: Iterable[Shift]) ->
                     tuple(s.id for s in weekend_shifts),
                 )
             )
+    return found + contract_breaches(data, c, mine)
+
+
+def contract_breaches(data: RotaData, c: Clinician, mine: list[Shift]) -> list[Breach]:
+    """Contracted hours in the period, shifts per line, shortest runs of working days and
+    of days off, and lines that may not follow each other on consecutive dates."""
+    found: list[Breach] = []
+    ids = tuple(s.id for s in mine)
+    dates = tuple(sorted({s.date for s in mine}))
+    minutes = sum(s.minutes for s in mine)
+    if minutes < round(c.min_period_hours * 60):
+        found.append(
+            Breach(
+                "min-period-hours",
+                c.id,
+                dates,
+                f"{who(c)} works {hours_text(minutes)} in the period "
+                f"(contracted at least {_limit_text(c.min_period_hours)} h)",
+                ids,
+            )
+        )
+    if c.max_period_hours is not None and minutes > round(c.max_period_hours * 60):
+        found.append(
+            Breach(
+                "max-period-hours",
+                c.id,
+                dates,
+                f"{who(c)} works {hours_text(minutes)} in the period "
+                f"(contracted at most {_limit_text(c.max_period_hours)} h)",
+                ids,
+            )
+        )
+    for line, limit in c.max_shifts_by_type:
+        of_line = [s for s in mine if s.type.id == line]
+        if len(of_line) > limit:
+            found.append(
+                Breach(
+                    "max-shifts-type",
+                    c.id,
+                    tuple(s.date for s in of_line),
+                    f"{who(c)} has {len(of_line)} {line} shifts (maximum {limit})",
+                    tuple(s.id for s in of_line),
+                )
+            )
+    first, last = data.settings.period_start, data.settings.period_end
+    worked = {s.date for s in mine}
+    if c.min_consecutive_days > 1:
+        for run in _runs(worked):
+            if run[0] > first and run[-1] < last and len(run) < c.min_consecutive_days:
+                found.append(
+                    Breach(
+                        "min-consecutive-days",
+                        c.id,
+                        tuple(run),
+                        f"{who(c)} works only {len(run)} day(s) in a row from "
+                        f"{day_text(run[0])} (minimum {c.min_consecutive_days})",
+                        tuple(s.id for s in mine if run[0] <= s.date <= run[-1]),
+                    )
+                )
+    if c.min_consecutive_days_off > 1:
+        off = [d for d in data.settings.dates if d not in worked]
+        for run in _runs(off):
+            if run[0] > first and run[-1] < last and len(run) < c.min_consecutive_days_off:
+                found.append(
+                    Breach(
+                        "min-consecutive-days-off",
+                        c.id,
+                        tuple(run),
+                        f"{who(c)} has only {len(run)} day(s) off in a row from "
+                        f"{day_text(run[0])} (minimum {c.min_consecutive_days_off})",
+                    )
+                )
+    follow = data.rules.cannot_follow
+    if follow:
+        by_date: dict[date, list[Shift]] = defaultdict(list)
+        for s in mine:
+            by_date[s.date].append(s)
+        for a in mine:
+            for b in by_date.get(a.date + timedelta(days=1), []):
+                if (a.type.id, b.type.id) in follow:
+                    found.append(
+                        Breach(
+                            "cannot-follow",
+                            c.id,
+                            (a.date, b.date),
+                            f"{who(c)} works {shift_text(b)} the day after {shift_text(a)}; "
+                            f"{b.type.id} may not follow {a.type.id}",
+                            (a.id, b.id),
+                        )
+                    )
     return found
 
 
@@ -458,7 +562,7 @@ def check_rota(
 
     for sid, people in on_shift.items():
         s = shift_by_id[sid]
-        if len(people) > s.type.wanted:
+        if len(people) > s.type.wanted and s.type.over_weight is None:  # else soft cover
             found.append(
                 Breach(
                     "over-staffed",

@@ -8,18 +8,23 @@ Definitions used everywhere (solver, checker, reports) live here so there is one
 - a *night* shift works at least ``NIGHT_MIN_MINUTES`` between 23:00 and 06:00 (the Working
   Time Regulations 1998 definition of night work: 3 hours of night time, 23:00-06:00 default);
 - a *weekend* shift starts on a Saturday or Sunday; weekends are keyed by their Saturday;
-- a *bank-holiday* shift starts on a bank holiday (only bank-holiday shift lines run then).
+- a *bank-holiday* shift starts on a bank holiday (only bank-holiday shift lines run then);
+- lengths and rest gaps are *real elapsed time* (``real_utc``): a 23:00-08:00 night is 10 hours
+  on the night the clocks go back and 8 on the night they go forward.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum
+from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from ooh.practice import Practice as Practice  # re-export: shared with gain-share
 
+LONDON = ZoneInfo("Europe/London")  # shift times are wall-clock times in this zone
 NIGHT_START = time(23, 0)
 NIGHT_END = time(6, 0)
 NIGHT_MIN_MINUTES = 180
@@ -51,6 +56,16 @@ class Clinician:
     max_weekends: int | None = None  # weekends worked in the period
     hourly_rate: float = 0.0  # GBP per hour before the shift's pay multiplier
     is_locum: bool = False  # agency/locum: used only when members cannot fill
+    # contracted hours in the whole period (shift lengths summed; None: no upper limit)
+    min_period_hours: float = 0.0
+    max_period_hours: float | None = None
+    # most shifts of each listed shift line in the period, e.g. (("NIGHT-A", 4),); 0: never
+    max_shifts_by_type: tuple[tuple[str, int], ...] = ()
+    max_consecutive_days: int | None = None  # None: Rules.max_consecutive_days
+    # shortest run of working days / of days off between them; a run touching the first or
+    # last date of the period is exempt (it may continue outside the period); 1: no limit
+    min_consecutive_days: int = 1
+    min_consecutive_days_off: int = 1
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,10 @@ class ShiftType:
     pay_multiplier: float = 1.0
     skills: frozenset[str] = frozenset()  # all required
     name: str = ""
+    # soft cover: points per person short of ``needed`` (None: required places are filled
+    # first, lexicographically) and per person above ``wanted`` (None: ``wanted`` is a cap)
+    under_weight: int | None = None
+    over_weight: int | None = None
 
     @property
     def minutes(self) -> int:
@@ -113,6 +132,19 @@ class Request:
 
 
 @dataclass(frozen=True)
+class Cover:
+    """Places on one dated shift, replacing its line's needed/wanted and cover weights that
+    day (e.g. more doctors on Boxing Day). None keeps the line's value."""
+
+    date: date
+    shift_type: str
+    needed: int
+    wanted: int | None = None  # None: same as needed
+    under_weight: int | None = None
+    over_weight: int | None = None
+
+
+@dataclass(frozen=True)
 class FixedBooking:
     clinician: str
     date: date
@@ -147,6 +179,9 @@ class Rules:
     max_consecutive_days: int = 6  # dates with a shift start, in a row
     max_shifts_per_week: int | None = None  # in any 7 consecutive days
     weights: Weights = field(default_factory=Weights)
+    # (earlier, later): a shift of line ``later`` may not start the date after a shift of
+    # line ``earlier`` (a rest rule between lines, e.g. no early straight after a late)
+    cannot_follow: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -177,9 +212,18 @@ class Shift:
     end: datetime
     is_bank_holiday: bool
 
+    @cached_property
+    def start_utc(self) -> datetime:
+        return real_utc(self.start)
+
+    @cached_property
+    def end_utc(self) -> datetime:
+        return real_utc(self.end)
+
     @property
     def minutes(self) -> int:
-        return int((self.end - self.start).total_seconds() // 60)
+        """Real length in minutes (clock changes included)."""
+        return int((self.end_utc - self.start_utc).total_seconds() // 60)
 
     @property
     def hours(self) -> float:
@@ -199,6 +243,11 @@ class Shift:
         if not self.is_weekend:
             return None
         return self.date - timedelta(days=self.date.weekday() - 5)
+
+
+def real_utc(local: datetime) -> datetime:
+    """A Europe/London wall-clock time as UTC (times that occur twice: the first, fold=0)."""
+    return local.replace(tzinfo=LONDON).astimezone(UTC)
 
 
 def night_minutes(start: datetime, end: datetime) -> int:
@@ -225,6 +274,7 @@ class RotaData:
     requests: tuple[Request, ...] = ()
     fixed: tuple[FixedBooking, ...] = ()
     rules: Rules = field(default_factory=Rules)
+    cover: tuple[Cover, ...] = ()  # dated overrides of the lines' places and cover weights
 
     def availability_of(self, clinician: str, day: date) -> Availability:
         """Availability of a clinician on a date, blank cells per the settings."""
@@ -243,6 +293,11 @@ class RotaData:
         if c.max_consecutive_nights is not None:
             return c.max_consecutive_nights
         return self.rules.max_consecutive_nights
+
+    def max_consecutive_days(self, c: Clinician) -> int:
+        if c.max_consecutive_days is not None:
+            return c.max_consecutive_days
+        return self.rules.max_consecutive_days
 
 
 # ---- results -------------------------------------------------------------------------
