@@ -22,6 +22,7 @@ import json
 from datetime import date, time, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
@@ -299,9 +300,10 @@ def test_plot_is_written_and_not_empty(tmp_path: Path, by_size: list[PoolResult]
     fig = plot_pool(by_size, target=0.98)
     ax = fig.axes[0]
     line = ax.get_lines()[0]
-    assert list(line.get_xdata()) == [9_000, 15_000, 18_000, 19_000]
-    assert list(line.get_ydata()) == [37.5, 62.5, 87.5, 100.0]
-    assert list(fig.axes[1].get_lines()[0].get_ydata()) == [600.0, 1000.0, 1400.0, 1560.0]
+    cost = fig.axes[1].get_lines()[0]
+    assert np.asarray(line.get_xdata()).tolist() == [9_000, 15_000, 18_000, 19_000]
+    assert np.asarray(line.get_ydata()).tolist() == [37.5, 62.5, 87.5, 100.0]
+    assert np.asarray(cost.get_ydata()).tolist() == [600.0, 1000.0, 1400.0, 1560.0]
     out = save_plot(fig, tmp_path / "pool.png")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert out.stat().st_size > 5_000
