@@ -228,3 +228,47 @@ def test_time_limit_and_seed_recorded():
     assert result.params["seed"] == 3
     assert result.params["time_limit"] == 2.5
     assert result.runtime > 0
+
+
+# ---- repair: keep a previous rota -------------------------------------------------------
+
+
+def test_previous_rota_kept_against_cost():
+    from ooh.rota.data import Assignment
+
+    data = rota([person("C1", hourly_rate=10), person("C2", hourly_rate=50)], [DAY])
+    previous = [Assignment(f"2027-02-0{d + 1}/DAY", "C2") for d in range(7)]
+    fresh = run(data)
+    assert worked(fresh, "C2") == []  # left alone, C2 is too dear
+    kept = run(data, previous=previous)
+    assert worked(kept, "C2") == [a.shift_id for a in previous]
+    assert kept.params["changed_people"] == 0
+    assert kept.params["changed_assignments"] == 0
+
+
+def test_repair_refills_a_vacated_place_with_one_change():
+    from ooh.rota.data import Assignment
+
+    leave = {("C2", day(4)): Availability(AvailabilityKind.UNAVAILABLE)}
+    data = rota(
+        [person("C1", hourly_rate=10), person("C2", hourly_rate=50)], [DAY], availability=leave
+    )
+    previous = [Assignment(f"2027-02-0{d + 1}/DAY", "C2") for d in range(7)]
+    result = run(data, previous=previous)
+    # C2 keeps every shift but Friday's, which C1 takes. C2 losing Friday is forced (not
+    # counted); C1 on Friday is the one change counted, C1 the one person moved besides C2.
+    assert worked(result, "C1") == ["2027-02-05/DAY"]
+    assert len(worked(result, "C2")) == 6
+    assert result.params["changed_assignments"] == 1
+    assert result.params["changed_people"] == 2
+
+
+def test_frozen_dates_stay_as_they_were():
+    from ooh.rota.data import Assignment
+
+    data = rota([person("C1")], [DAY])
+    previous = [Assignment(f"2027-02-0{d + 1}/DAY", "C1") for d in range(1, 7)]  # Monday open
+    assert run(data, previous=previous).unfilled_required == 0  # Monday filled
+    frozen = run(data, previous=previous, frozen_before=day(1))
+    assert frozen.unfilled_required == 1  # Monday is in the past: nobody can be added
+    assert worked(frozen, "C1") == [a.shift_id for a in previous]

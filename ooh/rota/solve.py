@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from datetime import date
 from time import perf_counter
 from typing import Any
 
@@ -39,8 +40,15 @@ def solve(
     params: SolveParams = SolveParams(),  # noqa: B008 (frozen: safe default)
     progress: Callable[[str], None] | None = None,
     shifts: list[Shift] | None = None,
+    previous: list[Assignment] | None = None,
+    frozen_before: date | None = None,
 ) -> Result:
-    """Build and solve the rota model; never raises for "no full rota"."""
+    """Build and solve the rota model; never raises for "no full rota".
+
+    With ``previous`` (a repair), a phase between filling and the soft goals keeps as much
+    of the previous rota as possible (fewest people moved, then fewest assignments changed;
+    ``ooh.rota.model.change``), and shifts before ``frozen_before`` stay exactly as they were.
+    """
     from ortools.sat.python import cp_model
 
     from ooh.rota.calendar import build_shifts
@@ -93,11 +101,19 @@ def solve(
             return None
         return _Progress(phase, scale, objectives.unfilled_required, progress, started, floor)
 
+    change = None
+    if previous is not None:
+        from ooh.rota.model.change import keep_previous
+
+        change = keep_previous(rota, list(previous), frozen_before)
+
     # ---- phase 0: greedy dive, a full first rota to start from -----------------------------
     greedy = model.clone()
-    greedy.add_decision_strategy(
-        greedy_order(rota), cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE
-    )
+    order = greedy_order(rota)
+    if change is not None:  # a repair starts from the previous rota
+        kept = {v.index for v in change.keep}
+        order = change.keep + [v for v in order if v.index not in kept]
+    greedy.add_decision_strategy(order, cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE)
     greedy.minimize(objectives.fill)
     solver0 = cp_model.CpSolver()
     greedy_parameters(solver0, params.time_limit * PHASE0_SHARE, params.seed, params.deterministic)
@@ -112,6 +128,7 @@ def solve(
     best_fill = -1
     if status0 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         solution = list(solver0.response_proto.solution)
+        last = solver0
         best_fill = round(solver0.objective_value)
         set_hint(model, solution)
         if progress is not None:
@@ -144,10 +161,26 @@ def solve(
         best_fill = round(solver1.objective_value)
         proven1 = status1 == cp_model.OPTIMAL or best_fill == 0
         solution = list(solver1.response_proto.solution)
+        last = solver1
     info["phase1_weighted_unfilled"] = best_fill
 
-    # ---- phase 2: soft goals, with the fill level kept -----------------------------------
     model.add(objectives.fill <= best_fill)
+
+    # ---- repair only: keep the previous rota as far as possible ----------------------------
+    if change is not None:
+        set_hint(model, solution)
+        model.minimize(change.expr)
+        solver_c = make_solver(params.time_limit * PHASE1_SHARE)
+        status_c = solver_c.solve(model, callback("1b keep the previous rota", 1))
+        info["change_status"] = solver_c.status_name(status_c)
+        info["change_seconds"] = round(solver_c.wall_time, 3)
+        used += solver_c.response_proto.deterministic_time
+        if status_c in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            solution = list(solver_c.response_proto.solution)
+            last = solver_c
+            model.add(change.expr <= round(solver_c.objective_value))
+
+    # ---- phase 2: soft goals, with the fill level (and changes) kept -----------------------
     set_hint(model, solution)
     model.minimize(objectives.soft())
     # what is left of the time limit (deterministic time in deterministic mode)
@@ -160,6 +193,7 @@ def solve(
     bound: float | None = None
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         solution = list(solver2.response_proto.solution)
+        last = solver2
         paid = penalty_points(objectives, solution)
         info["objective_by_goal"] = points_by_goal(paid)
         info["soft_goals_missed"] = [
@@ -172,13 +206,16 @@ def solve(
     else:  # kept phase 1's rota: legal and as filled, soft goals not weighed
         status = Status.FEASIBLE
 
+    if change is not None:
+        info["changed_people"] = change.forced_people + int(last.value(change.people))
+        info["changed_assignments"] = int(last.value(change.assignments))
     assignments = [
         Assignment(rota.shifts[s].id, data.clinicians[c].id)
         for (c, s), var in rota.x.items()
         if solution[var.index]
     ]
-    order = {s.id: i for i, s in enumerate(shifts)}
-    assignments.sort(key=lambda a: (order[a.shift_id], a.clinician))
+    position = {s.id: i for i, s in enumerate(shifts)}
+    assignments.sort(key=lambda a: (position[a.shift_id], a.clinician))
     return finish(data, shifts, assignments, status, objective, bound, elapsed(), info)
 
 
