@@ -81,8 +81,11 @@ def pool_command(
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """Solve the rota of INPUTS for growing pools of member practices and report, for each,
-    the required places filled, unfilled places by shift line, cost and heaviest load.
+    """How many practices it takes: fill, cost and load for growing pools of practices.
+
+    Solves the rota of INPUTS for pools of member practices (the first 1, 2, ... in --order,
+    or the groupings in --coalitions) and reports, for each, the required places filled,
+    unfilled places by shift line, cost and the heaviest per-clinician load.
 
     Each pool has only its own practices' clinicians (see --with-locums). Pools are
     independent solves run in parallel; results for a seed do not depend on --jobs.
