@@ -41,12 +41,12 @@ from ooh.rota.sample import (
     MIN_LIST,
     REALISTIC_SITES,
     _availability,
-    _book,
     _clinicians,
-    _Leave,
     _realistic_lines,
     _requests,
     _Staff,
+    christmas_bookings,
+    christmas_leave,
 )
 
 CHRISTMAS_WEEK = date(2026, 12, 21)  # the Monday of Christmas week 2026
@@ -277,23 +277,15 @@ def generate(size: str | Size, seed: int = 2026) -> RotaData:
     lines = layout_lines(layout)
     settings = Settings(period_start=period_start(size.weeks), weeks=size.weeks)
     holidays = bank_holidays(settings)
-    festive = sorted(holidays)
-    christmas = next(d for d, name in holidays.items() if name == "Christmas Day")
-    eves = (christmas - timedelta(days=1), christmas + timedelta(days=6))  # 24 & 31 Dec
-    other = min(0.6, CHRISTMAS_LEAVE[2] * size.weeks / SAMPLE_WEEKS)
-    leave = _Leave(christmas - timedelta(days=3), christmas + timedelta(days=3),
-                   CHRISTMAS_LEAVE[0], CHRISTMAS_LEAVE[1], other, (*eves, christmas))  # fmt: skip
+    # a second, shorter leave block is likelier in a longer period
+    leave = christmas_leave(holidays, min(0.6, CHRISTMAS_LEAVE[2] * size.weeks / SAMPLE_WEEKS))
     staff = _staff(lines, size.weeks)
     clinicians = _clinicians(rng, practices, staff, REALISTIC_SITES)
     clinicians = _place(clinicians, practices, layout, size.weeks)
     grid = _availability(rng, clinicians, settings, lines, holidays, leave)
     by_id = {line.id: line for line in lines}
     taken: set[str] = set()
-    fixed = [
-        _book(rng, clinicians, grid, taken, christmas, by_id["KTC-GP-AM-BH"], "salaried"),
-        _book(rng, clinicians, grid, taken, eves[1], by_id["HUB-GP-NIGHT"], "practice"),
-        _book(rng, clinicians, grid, taken, festive[1], by_id["CAR-DRV-AM-BH"], "salaried"),
-    ]
+    fixed = christmas_bookings(rng, clinicians, grid, taken, by_id, holidays)
     n_requests = max(1, round(len(clinicians) * SAMPLE_REQUESTS_PER_100 / 100))
     requests = _requests(
         rng, clinicians, grid, settings, lines, holidays, taken, n_requests, leave.avoid_dates

@@ -618,6 +618,41 @@ def _requests(
     return requests
 
 
+def _christmas_days(holidays: dict[date, str]) -> tuple[date, date, date]:
+    """Christmas Eve, Christmas Day and New Year's Eve of a period with Christmas in it."""
+    christmas = next(d for d, name in holidays.items() if name == "Christmas Day")
+    return christmas - timedelta(days=1), christmas, christmas + timedelta(days=6)
+
+
+def christmas_leave(holidays: dict[date, str], other_chance: float = CHRISTMAS_LEAVE[2]) -> _Leave:
+    """Leave blocks peak within three days of Christmas; people would rather not work
+    Christmas Eve, Christmas Day or New Year's Eve. (Shared with ``ooh.rota.generate``.)"""
+    eve, christmas, new_years_eve = _christmas_days(holidays)
+    peak, staff_peak = CHRISTMAS_LEAVE[0], CHRISTMAS_LEAVE[1]
+    return _Leave(christmas - timedelta(days=3), christmas + timedelta(days=3), peak,
+                  staff_peak, other_chance, (eve, new_years_eve, christmas))  # fmt: skip
+
+
+def christmas_bookings(
+    rng: random.Random,
+    clinicians: list[Clinician],
+    grid: dict[tuple[str, date], Availability],
+    taken: set[str],
+    lines: dict[str, ShiftType],
+    holidays: dict[date, str],
+) -> list[FixedBooking]:
+    """Fixed bookings agreed in advance: a salaried GP on Christmas Day's Kingsway morning, a
+    practice GP on New Year's Eve's triage night, a salaried driver on the next bank holiday's
+    car morning. (Shared with ``ooh.rota.generate``.)"""
+    _, christmas, new_years_eve = _christmas_days(holidays)
+    after = sorted(holidays)[1]
+    return [
+        _book(rng, clinicians, grid, taken, christmas, lines["KTC-GP-AM-BH"], "salaried"),
+        _book(rng, clinicians, grid, taken, new_years_eve, lines["HUB-GP-NIGHT"], "practice"),
+        _book(rng, clinicians, grid, taken, after, lines["CAR-DRV-AM-BH"], "salaried"),
+    ]
+
+
 def generate_rota_data(kind: str = "realistic", seed: int = 2026) -> RotaData:
     """Synthetic rota inputs for the sample federation (same practices as the gain-share
     sample). "realistic": 20 practices, about 100 clinicians, four sites, 4 weeks over
@@ -635,10 +670,7 @@ def generate_rota_data(kind: str = "realistic", seed: int = 2026) -> RotaData:
     holidays = bank_holidays(settings)  # from the maintained calendar, never typed in
     festive = sorted(holidays)
     if kind == "realistic":
-        christmas = next(d for d, name in holidays.items() if name == "Christmas Day")
-        eves = (christmas - timedelta(days=1), christmas + timedelta(days=6))  # 24 & 31 Dec
-        leave = _Leave(christmas - timedelta(days=3), christmas + timedelta(days=3),
-                       *CHRISTMAS_LEAVE, (*eves, christmas))  # fmt: skip
+        leave = christmas_leave(holidays)
     else:
         half_term = festive[0]  # the Spring bank holiday starts the school half-term week
         leave = _Leave(half_term, half_term + timedelta(days=4), 0.3, 0.2, 0.1, (half_term,))
@@ -647,11 +679,7 @@ def generate_rota_data(kind: str = "realistic", seed: int = 2026) -> RotaData:
     by_id = {line.id: line for line in lines}
     taken: set[str] = set()
     if kind == "realistic":
-        fixed = [
-            _book(rng, clinicians, grid, taken, christmas, by_id["KTC-GP-AM-BH"], "salaried"),
-            _book(rng, clinicians, grid, taken, eves[1], by_id["HUB-GP-NIGHT"], "practice"),
-            _book(rng, clinicians, grid, taken, festive[1], by_id["CAR-DRV-AM-BH"], "salaried"),
-        ]
+        fixed = christmas_bookings(rng, clinicians, grid, taken, by_id, holidays)
         n_requests = 10
     else:
         fixed = [_book(rng, clinicians, grid, taken, festive[0], by_id["BASE-GP-DAY"], "salaried")]
