@@ -41,6 +41,27 @@ def add_commands_from(group: click.Group, module_names: tuple[str, ...]) -> None
             group.add_command(command)
 
 
+def _set_deterministic(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    from ooh.outputs import set_deterministic
+
+    set_deterministic(value)
+    ctx.call_on_close(lambda: set_deterministic(False))  # the switch lasts one command
+    return value
+
+
+def deterministic_option(f: Any) -> Any:
+    """``--deterministic``: reproducible files; read back with ``ooh.outputs.is_deterministic``."""
+    return click.option(
+        "--deterministic",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_deterministic,
+        help="Reproducible output: the same inputs and seed give byte-identical files (no "
+        "timestamps or run times recorded; a solver search runs on one worker with a "
+        "deterministic time limit).",
+    )(f)
+
+
 class LazyGroup(click.Group):
     """A click group whose sub-commands are imported on first use."""
 

@@ -39,8 +39,10 @@ class InputError(OohError):
         super().__init__(self._text())
 
     def _text(self) -> str:
-        head = f"{self.source}: " if self.source else ""
         n = len(self.issues)
+        if n == 0 and self.source:  # a whole-file problem: the source says it all
+            return self.source
+        head = f"{self.source}: " if self.source else ""
         lines = [f"{head}{n} problem{'s' if n != 1 else ''} found"]
         lines += [f"  {issue}" for issue in self.issues]
         return "\n".join(lines)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ooh.errors import OohError
@@ -50,8 +53,55 @@ def write_atomically(output: str | os.PathLike[str], write: Callable[[Path], Non
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        if _deterministic and zipfile.is_zipfile(tmp):
+            make_reproducible(tmp)
         os.replace(tmp, out)
     finally:
         if tmp.exists():
             tmp.unlink()
     return out
+
+
+# ---- reproducible outputs (--deterministic) -------------------------------------------------
+# A workbook is a zip: openpyxl stamps each member with the time of writing and the document
+# properties with created/modified times. With deterministic outputs on (the --deterministic
+# option of the commands that write files), those are fixed and no wall-clock time goes into
+# the content, so the same inputs and seed give a byte-identical file.
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can record
+FIXED_DOC_TIME = "1980-01-01T00:00:00Z"
+NOT_RECORDED = "not recorded (--deterministic)"
+_deterministic = False
+_DOC_TIME = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
+
+
+def set_deterministic(on: bool) -> None:
+    """Switch reproducible outputs on or off for this process (the CLI option does this)."""
+    global _deterministic
+    _deterministic = bool(on)
+
+
+def is_deterministic() -> bool:
+    return _deterministic
+
+
+def written_at() -> datetime | str:
+    """The time to record as "Written at (UTC)"; a fixed note in deterministic mode."""
+    if _deterministic:
+        return NOT_RECORDED
+    return datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+
+
+def make_reproducible(path: str | os.PathLike[str]) -> None:
+    """Rewrite a zip (xlsx) in place with fixed member times and document-property times."""
+    path = Path(path)
+    with zipfile.ZipFile(path) as source:
+        members = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w") as target:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                data = _DOC_TIME.sub(lambda m: m[1] + FIXED_DOC_TIME.encode() + m[2], data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, data)

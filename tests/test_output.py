@@ -206,7 +206,7 @@ def test_missing_sheet_column_or_file(tmp_path: Path, written: Path) -> None:
     with pytest.raises(OohError, match="file not found"):
         read_assignments(tmp_path / "absent.xlsx", small_data())
     (tmp_path / "text.xlsx").write_text("not a workbook")
-    with pytest.raises(OohError, match="cannot be read as an Excel workbook"):
+    with pytest.raises(OohError, match=r"text.xlsx: is not an Excel \.xlsx workbook"):
         read_assignments(tmp_path / "text.xlsx", small_data())
 
 

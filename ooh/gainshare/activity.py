@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from ooh.errors import InputError, IssueCollector
 from ooh.gainshare.contract import parse_month
+from ooh.safety import strip_guard, write_csv
 
 COLUMNS = ("practice", "month", "measure", "count")
 SHEET = "Activity"
@@ -103,6 +104,11 @@ def read_activity(
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cell.values()):
             continue  # blank line
         here = {c: place(row_no, index[c], c) for c in COLUMNS}
+        unsaved = [c for c in COLUMNS if cell[c] is NO_SAVED_VALUE]
+        for c in unsaved:
+            issues.add(here[c], "formula has no saved value; open the file in Excel and save it")
+        if unsaved:
+            continue
         practice = _text(cell["practice"])
         measure = _text(cell["measure"])
         month = _month(cell["month"])
@@ -157,7 +163,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return strip_guard(str(value).strip())
 
 
 def _month(value: Any) -> str | None:
@@ -184,17 +190,44 @@ def _count(value: Any) -> int | None:
     return None
 
 
-def _xlsx_rows(path: Path) -> tuple[Any, Any]:
+class _NoSavedValue:
+    """A formula cell whose result was never saved (openpyxl reads it as blank)."""
+
+    def __repr__(self) -> str:
+        return "a formula with no saved value (open the file in Excel and save it)"
+
+
+NO_SAVED_VALUE = _NoSavedValue()
+
+
+def _sheet_values(path: Path, data_only: bool) -> tuple[str, list[list[Any]]]:
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InputError([], f"{path}: cannot open as an Excel workbook ({exc})") from None
-    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-    title = ws.title
-    data = [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
-    wb.close()
+    try:
+        if not wb.worksheets:
+            raise InputError([], f"{path}: the workbook has no sheets")
+        ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+        return ws.title, [list(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def _xlsx_rows(path: Path) -> tuple[Any, Any]:
+    from ooh.safety import check_workbook, has_formulas
+
+    check_workbook(path)
+    title, values = _sheet_values(path, data_only=True)
+    if has_formulas(path):  # tell a formula Excel never computed from a blank cell
+        _, formulas = _sheet_values(path, data_only=False)
+        for row, raw_row in zip(values, formulas, strict=False):
+            for i, (value, raw) in enumerate(zip(row, raw_row, strict=False)):
+                if value is None and isinstance(raw, str) and raw.startswith("="):
+                    row[i] = NO_SAVED_VALUE
+    data = [(i, row) for i, row in enumerate(values, start=1)]
 
     def place(row: int, col: int | None, name: str) -> str:
         if col is None:
@@ -213,6 +246,10 @@ def _csv_rows(path: Path) -> tuple[Any, Any]:
             ]
     except UnicodeDecodeError:
         raise InputError([], f"{path}: not a UTF-8 CSV file; save it as 'CSV UTF-8'") from None
+    except csv.Error as exc:  # e.g. a NUL byte: a binary file named .csv
+        raise InputError(
+            [], f"{path}: not a readable CSV file ({exc}); save it as 'CSV UTF-8'"
+        ) from None
 
     def place(row: int, col: int | None, name: str) -> str:
         if col is None:
@@ -223,11 +260,6 @@ def _csv_rows(path: Path) -> tuple[Any, Any]:
 
 
 def write_activity_csv(activity: Activity, path: str | Path) -> Path:
-    """Write the long table (sorted) as CSV; used by templates and samples."""
-    path = Path(path)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for (p, m, code), n in sorted(activity.counts.items()):
-            writer.writerow([p, m, code, n])
-    return path
+    """Write the long table (sorted) as CSV, whole or not at all and formula-safe."""
+    rows = [[p, m, code, n] for (p, m, code), n in sorted(activity.counts.items())]
+    return write_csv(path, COLUMNS, rows)

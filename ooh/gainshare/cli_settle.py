@@ -6,6 +6,7 @@ import json
 
 import click
 
+from ooh.cli import deterministic_option
 from ooh.errors import OohError
 
 
@@ -51,6 +52,7 @@ def _parse_kpis(values: tuple[str, ...]) -> dict[str, str]:
     metavar="CODE=VALUE",
     help="A quality KPI result (overrides result in the contract); repeat for each KPI.",
 )
+@deterministic_option
 def settle_command(
     contract: str,
     activity_path: str,

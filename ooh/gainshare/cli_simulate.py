@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from ooh.cli import deterministic_option
 from ooh.errors import OohError
 
 ACTIVITY_HELP = "Activity table (.xlsx or .csv): practice, month, measure, count."
@@ -28,6 +29,7 @@ def _activity_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _common_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = deterministic_option(f)
     f = click.option("--quiet", is_flag=True, help="No progress lines on stderr.")(f)
     f = click.option("--json", "as_json", is_flag=True, help="Print results as JSON on stdout.")(f)
     f = click.option(

@@ -847,6 +847,9 @@ def read_rota_hours(path: str | Path) -> dict[str, Decimal]:
     if not path.exists():
         raise InputError([], f"{path}: rota workbook not found")
     sheet = "Practice contribution"
+    from ooh.safety import check_workbook
+
+    check_workbook(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:

@@ -9,12 +9,11 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ooh import __version__
-from ooh.outputs import file_sha256, write_atomically
+from ooh.outputs import file_sha256, write_atomically, written_at
 
 if TYPE_CHECKING:
     from ooh.gainshare.compare import Comparison
@@ -36,7 +35,7 @@ def run_info(
             pairs.append((label, str(path)))
             pairs.append((f"{label} SHA-256", file_sha256(path)))
     pairs.append(("ooh version", __version__))
-    pairs.append(("Written at (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")))
+    pairs.append(("Written at (UTC)", written_at()))
     return pairs
 
 

@@ -6,7 +6,6 @@ Sheets: Statement (every step in order), Measures, Tiers, Practices (the split),
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 from ooh import __version__
 from ooh.excel import MONEY_FORMAT, write_key_values, write_table
 from ooh.gainshare.settle import Settlement
-from ooh.outputs import file_sha256, write_atomically
+from ooh.outputs import file_sha256, write_atomically, written_at
 
 COUNT_FORMAT = "#,##0.00"
 RATIO_FORMAT = "0.0000"
@@ -63,7 +62,7 @@ def run_info(
             pairs.append((label, str(path)))
             pairs.append((f"{label} SHA-256", file_sha256(path)))
     pairs.append(("ooh version", __version__))
-    pairs.append(("Written at (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")))
+    pairs.append(("Written at (UTC)", written_at()))
     return pairs
 
 

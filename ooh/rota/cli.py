@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ooh.cli import add_commands_from
+from ooh.cli import add_commands_from, deterministic_option
 
 
 @click.group("rota")
@@ -63,6 +63,7 @@ def validate(inputs: str) -> None:
     type=click.Path(),  # a file given here is refused with exit 1 by check_calendar_dir
     help="Also write one calendar (.ics) per clinician into this folder.",
 )
+@deterministic_option
 def solve_command(
     inputs: str,
     output: str,
@@ -74,7 +75,7 @@ def solve_command(
     ics_dir: str | None = None,
 ) -> None:
     """Build a rota: legal, filled where possible, fair and affordable."""
-    from ooh.outputs import check_output_path
+    from ooh.outputs import check_output_path, is_deterministic
     from ooh.rota.io import read_workbook
     from ooh.rota.run import solve_and_write
 
@@ -93,6 +94,7 @@ def solve_command(
         seed=seed,
         workers=workers,
         progress=progress,
+        deterministic=is_deterministic(),
     )
     if ics_dir is not None:
         from ooh.rota.cli_ics import calendars_after_solve

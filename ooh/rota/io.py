@@ -28,6 +28,7 @@ from ooh.excel import (
     HEADER_FONT,
     MONEY_FORMAT,
     fit_widths,
+    safe_text,
     write_table,
 )
 from ooh.outputs import write_atomically
@@ -45,6 +46,7 @@ from ooh.rota.data import (
     Site,
     Weights,
 )
+from ooh.safety import check_workbook
 from ooh.schema import Column, Sheet
 
 if TYPE_CHECKING:
@@ -129,11 +131,7 @@ def _open(path: Path, *, data_only: bool) -> Workbook:
             f"{path}: is a {suffix[1:].upper()} file; the rota input must be an Excel workbook "
             "(.xlsx) with the sheets described by `ooh template rota`"
         )
-    if not zipfile.is_zipfile(path):
-        raise OohError(
-            f"{path}: is not an Excel .xlsx workbook (the file cannot be opened as one); "
-            "save it from Excel as Excel Workbook (.xlsx)"
-        )
+    check_workbook(path)  # encrypted, not a workbook, too large or unsafe: refused here
     try:
         with open(path, "rb") as handle:
             # Passing a handle skips openpyxl's file-name check, so any name may be read.
@@ -403,7 +401,50 @@ class _Reader:
                 else f'missing sheet "{name}" (sheets found: {", ".join(have) or "none"}); '
                 "see `ooh template rota` for the expected layout",
             )
+        if ws is not None:
+            self.check_layout(ws)
         return ws
+
+    def check_layout(self, ws: Worksheet) -> None:
+        """Merged cells and hidden rows or columns holding data are errors, not guesses.
+
+        A merged range keeps its value in the top-left cell only, so the other rows would be
+        read as blank; a hidden row (a clinician who left, hidden rather than deleted) would
+        still be read. Either way the workbook would not mean what it shows, so the user
+        decides: unmerge, or unhide or delete.
+        """
+        for merged in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+            self.issues.add(
+                f"{ws.title}!{_letter(merged.min_col)}{merged.min_row}",
+                f"cells {merged.coord} are merged; unmerge them (Home > Merge & Center) and "
+                "fill in every cell",
+            )
+        hidden_rows = [r for r, dim in ws.row_dimensions.items() if dim.hidden]
+        for r in sorted(hidden_rows):
+            if r <= ws.max_row and any(
+                not _is_blank(ws.cell(row=r, column=c).value) for c in range(1, ws.max_column + 1)
+            ):
+                self.issues.add(
+                    f"{ws.title}!A{r}",
+                    f"row {r} is hidden but holds data, which would be read; unhide it "
+                    "(right-click the row headers > Unhide), or delete the row if it should "
+                    "not count",
+                )
+        for letter, dim in ws.column_dimensions.items():
+            if not dim.hidden:
+                continue
+            first = dim.min or ws[f"{letter}1"].column
+            last = dim.max or first
+            for col in range(first, min(last, ws.max_column) + 1):
+                if any(
+                    not _is_blank(ws.cell(row=r, column=col).value)
+                    for r in range(1, ws.max_row + 1)
+                ):
+                    self.issues.add(
+                        f"{ws.title}!{_letter(col)}1",
+                        f"column {_letter(col)} is hidden but holds data, which would be read; "
+                        "unhide it, or delete the column if it should not count",
+                    )
 
     def headers(
         self, ws: Worksheet, columns: Sequence[Column]
@@ -1189,8 +1230,8 @@ def _write_availability(wb: Workbook, data: RotaData) -> None:
         if isinstance(header, date):
             cell.number_format = "ddd dd-mmm"
     for r, clinician in enumerate(data.clinicians, start=2):
-        ws.cell(row=r, column=1, value=clinician.id)
-        ws.cell(row=r, column=2, value=clinician.name)
+        ws.cell(row=r, column=1, value=safe_text(clinician.id))
+        ws.cell(row=r, column=2, value=safe_text(clinician.name))
         for col, day in enumerate(dates, start=3):
             entry = data.availability.get((clinician.id, day))
             if entry is not None:

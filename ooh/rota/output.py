@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +44,7 @@ SHEETS = (
     "Cost",
     "Run info",
 )
+STOPPED_NOTE = "the search was interrupted (Ctrl-C); this is the best rota found so far"
 # Columns read back from the Assignments sheet; the others are there for people to read.
 DATE_COLUMN, TYPE_COLUMN, CLINICIAN_COLUMN = "Date", "Shift type", "Clinician id"
 
@@ -224,17 +225,21 @@ def _write_run_info(
     run_info: dict[str, object],
 ) -> None:
     from ooh import __version__
+    from ooh.outputs import NOT_RECORDED, is_deterministic, written_at
 
     ratio = result.gap_ratio
+    # --deterministic: wall-clock times stay out, so two runs give the same file
+    steady = is_deterministic()
+    stopped = f"yes: {result.params.get('stop_reason', STOPPED_NOTE)}"
     pairs: list[tuple[str, object]] = [
         ("ooh version", __version__),
-        ("Written at (UTC)", datetime.now(UTC).replace(microsecond=0, tzinfo=None)),
+        ("Written at (UTC)", written_at()),
         ("Status", result.status.value),
-        ("Stopped early", "yes" if result.stopped_early else "no"),
+        ("Stopped early", stopped if result.stopped_early else "no"),
         ("Objective (points)", None if result.objective is None else round(result.objective, 2)),
         ("Bound (points)", None if result.bound is None else round(result.bound, 2)),
         ("Optimality gap %", None if ratio is None else round(100 * ratio, 2)),
-        ("Solve time (s)", round(result.runtime, 2)),
+        ("Solve time (s)", NOT_RECORDED if steady else round(result.runtime, 2)),
         ("Period", f"{data.settings.period_start} to {data.settings.period_end}"),
         ("Weeks", data.settings.weeks),
         ("Bank-holiday nation", data.settings.nation),
@@ -246,7 +251,11 @@ def _write_run_info(
         ("Hard-rule breaches (checker)", len(result.breaches)),
     ]
     pairs += [(str(k), _cell_value(v)) for k, v in run_info.items()]
-    pairs += [(f"Parameter: {k}", _cell_value(v)) for k, v in result.params.items()]
+    pairs += [
+        (f"Parameter: {k}", _cell_value(v))
+        for k, v in result.params.items()
+        if not (steady and k.endswith("_seconds"))
+    ]
     pairs += [(f"Breach {i}", f"{b.rule}: {b.message}") for i, b in enumerate(result.breaches, 1)]
     pairs += [(f"Conflict {i}", line) for i, line in enumerate(result.conflicts, 1)]
     write_key_values(ws, pairs)
@@ -279,6 +288,9 @@ def read_assignments(path: str | Path, data: RotaData) -> list[Assignment]:
     path = Path(path)
     if not path.exists():
         raise OohError(f"{path}: file not found")
+    from ooh.safety import check_workbook
+
+    check_workbook(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a non-workbook

@@ -23,6 +23,7 @@ def solve_and_write(
     seed: int = 0,
     workers: int = 2,
     progress: Callable[[str], None] | None = None,
+    deterministic: bool = False,
 ) -> dict[str, Any]:
     """Solve, check, write the rota workbook and return a JSON-able summary.
 
@@ -35,7 +36,9 @@ def solve_and_write(
     from ooh.rota.output import gaps_for, write_rota_workbook
     from ooh.rota.solve import SolveParams, solve
 
-    params = SolveParams(time_limit=time_limit, seed=seed, workers=workers)
+    params = SolveParams(
+        time_limit=time_limit, seed=seed, workers=workers, deterministic=deterministic
+    )
     result = solve(data, params, progress=progress)
     if result.status is Status.CONFLICT:
         lines = "\n".join(f"  - {line}" for line in result.conflicts) or "  (no detail given)"
