@@ -75,3 +75,31 @@ def keep_previous(
     expr = weight * people + moved if touched else moved
     keep = [m.x[cs] for cs in sorted(before, key=lambda cs: (m.info[cs[1]].start, cs[0]))]
     return ChangeObjective(expr, people, moved, weight, keep, len(forced))
+
+
+def first_rota(
+    model: cp_model.CpModel,
+    change: ChangeObjective,
+    fill: cp_model.LinearExprT,
+    time_limit: float,
+    seed: int,
+    deterministic: bool = False,
+) -> tuple[cp_model.CpSolver, int]:
+    """A repair's first rota: every keepable previous assignment kept, the open places
+    filled as well as possible around them. With most variables fixed this takes a fraction
+    of a second where a greedy dive over the whole model can take many; it is also the best
+    start for the fewest-changes phase. Infeasible (a kept set that no longer fits together)
+    or unknown: the caller falls back to the greedy dive."""
+    trial = model.Clone()
+    for var in change.keep:
+        trial.Add(var == 1)
+    trial.Minimize(fill)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = 1
+    p.random_seed = seed
+    if deterministic:
+        p.max_deterministic_time = max(0.1, time_limit)
+    else:
+        p.max_time_in_seconds = max(0.1, time_limit)
+    return solver, solver.Solve(trial)
