@@ -227,18 +227,20 @@ def read_changes(path: str | os.PathLike[str], data: RotaData) -> Changes:
     absences: list[Absence] = []
     for row in reader.table(UNAVAILABILITY) or ():
         ok = known_clinician(row)
-        start = row.values.get("first")
-        end = row.values.get("last") or start
-        if start is not None and end is not None and end < start:
+        start: date | None = row.values.get("first")
+        end: date | None = row.values.get("last") or start
+        if start is None or end is None:
+            continue  # a bad or blank date: already reported
+        if end < start:
             issues.add(row.where("last"), "to date is before from date")
             ok = False
-        elif start is not None and (end < first or start > last):  # type: ignore[operator]
+        elif end < first or start > last:
             issues.add(
                 row.where("first"),
                 f"{start.isoformat()} to {end.isoformat()} is outside the period ({period})",
             )
             ok = False
-        if ok and start is not None and end is not None:
+        if ok:
             where = f"{row.sheet}!{row.row}"
             absences.append(
                 Absence(row.values["clinician"], start, end, row.get("reason", ""), False, where)
@@ -246,7 +248,7 @@ def read_changes(path: str | os.PathLike[str], data: RotaData) -> Changes:
     for row in reader.table(WITHDRAWN) or ():
         ok = known_clinician(row)
         start = row.values.get("first")
-        if ok and in_period(row, "first", start):
+        if ok and start is not None and in_period(row, "first", start):
             where = f"{row.sheet}!{row.row}"
             absences.append(
                 Absence(row.values["clinician"], start, last, row.get("reason", ""), True, where)
@@ -515,9 +517,9 @@ def change_rows(
         if s is None:
             forced[a] = "no such shift runs in the period"
             continue
-        why = prepared.absent.get((a.clinician, s.date))
-        if why is not None:
-            text = why.describe()
+        absence = prepared.absent.get((a.clinician, s.date))
+        if absence is not None:
+            text = absence.describe()
             if (a.clinician, s.date, s.type.id) in fixed_dropped:
                 text += "; fixed booking dropped"
             forced[a] = text
@@ -537,8 +539,10 @@ def change_rows(
         elif a.shift_id in prepared.demand and prepared.demand[a.shift_id].wanted < len(
             [p for p in before if p.shift_id == a.shift_id]
         ):
-            d = prepared.demand[a.shift_id]
-            reason = f"demand cut to {d.wanted} place(s)" + (f" ({d.reason})" if d.reason else "")
+            cut = prepared.demand[a.shift_id]
+            reason = f"demand cut to {cut.wanted} place(s)" + (
+                f" ({cut.reason})" if cut.reason else ""
+            )
         elif added_by_person.get(a.clinician):
             reason = "moved to " + ", ".join(added_by_person[a.clinician])
         else:
@@ -550,7 +554,7 @@ def change_rows(
         )
     for a in added:
         gone = [c for c in removed_from.get(a.shift_id, []) if c != a.clinician]
-        d = prepared.demand.get(a.shift_id)
+        more = prepared.demand.get(a.shift_id)
         if gone:
             parts = []
             for cid in gone:
@@ -559,9 +563,9 @@ def change_rows(
                     why = "moved to " + ", ".join(added_by_person[cid])
                 parts.append(f"{cid} ({why})" if why else cid)
             reason = "covers " + "; ".join(parts)
-        elif d is not None:
-            reason = f"new demand: {d.needed} required, {d.wanted} target place(s)" + (
-                f" ({d.reason})" if d.reason else ""
+        elif more is not None:
+            reason = f"new demand: {more.needed} required, {more.wanted} target place(s)" + (
+                f" ({more.reason})" if more.reason else ""
             )
         else:
             reason = "fills a place that was open"

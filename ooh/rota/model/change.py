@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -54,8 +55,8 @@ def keep_previous(
     if frozen_before is not None:
         for (c, s), var in m.x.items():
             if m.shifts[s].date < frozen_before:
-                m.model.Add(var == (1 if (c, s) in before else 0))
-    changes: dict[int, list[cp_model.LinearExprT]] = {}
+                m.model.add(var == (1 if (c, s) in before else 0))
+    changes: dict[int, list[Any]] = {}  # literals: x or not x
     for (c, s), var in m.x.items():
         if frozen_before is not None and m.shifts[s].date < frozen_before:
             continue
@@ -64,9 +65,9 @@ def keep_previous(
     for c, lits in sorted(changes.items()):
         if c in forced:
             continue  # touched whatever the rota: a constant
-        t = m.model.NewBoolVar(f"touched[{m.data.clinicians[c].id}]")
+        t = m.model.new_bool_var(f"touched[{m.data.clinicians[c].id}]")
         for lit in lits:
-            m.model.AddImplication(lit, t)
+            m.model.add_implication(lit, t)
         touched.append(t)
     all_lits = [lit for lits in changes.values() for lit in lits]
     weight = len(all_lits) + 1
@@ -84,16 +85,16 @@ def first_rota(
     time_limit: float,
     seed: int,
     deterministic: bool = False,
-) -> tuple[cp_model.CpSolver, int]:
+) -> tuple[cp_model.CpSolver, Any]:
     """A repair's first rota: every keepable previous assignment kept, the open places
     filled as well as possible around them. With most variables fixed this takes a fraction
     of a second where a greedy dive over the whole model can take many; it is also the best
     start for the fewest-changes phase. Infeasible (a kept set that no longer fits together)
     or unknown: the caller falls back to the greedy dive."""
-    trial = model.Clone()
+    trial = model.clone()
     for var in change.keep:
-        trial.Add(var == 1)
-    trial.Minimize(fill)
+        trial.add(var == 1)
+    trial.minimize(fill)
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = 1
@@ -102,4 +103,4 @@ def first_rota(
         p.max_deterministic_time = max(0.1, time_limit)
     else:
         p.max_time_in_seconds = max(0.1, time_limit)
-    return solver, solver.Solve(trial)
+    return solver, solver.solve(trial)
