@@ -646,6 +646,13 @@ def repair_and_write(
     # Never trust the solver's own verdict: the independent checker has the last word.
     result.breaches = check_rota(prepared.data, result.assignments, prepared.shifts)
     result.gaps = gaps_for(prepared.data, prepared.shifts, result)
+    if as_of is not None:  # open places in the past are history, not work for a locum agency
+        result.gaps = [
+            replace(g, reason=f"already past (before {as_of.isoformat()}): {g.reason}")
+            if g.shift_id[:10] < as_of.isoformat()
+            else g
+            for g in result.gaps
+        ]
     for key, value in (("time_limit", time_limit), ("seed", seed), ("workers", workers)):
         result.params.setdefault(key, value)
     run_info: dict[str, object] = {
