@@ -19,5 +19,6 @@ def bench_group() -> None:
 BENCH_MODULES: tuple[str, ...] = (  # modules with a COMMANDS list, added as they are built
     "ooh.bench.cli_rota",
     "ooh.bench.cli_gainshare",
+    "ooh.bench.cli_nrp",
 )
 add_commands_from(bench_group, BENCH_MODULES)

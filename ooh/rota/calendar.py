@@ -7,9 +7,10 @@ time is at or before its start time ends the next day (it crosses midnight).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from ooh.rota.data import RotaData, Settings, Shift, ShiftType
+from ooh.rota.data import Cover, RotaData, Settings, Shift, ShiftType
 
 SUBDIVISIONS = {"England": "ENG", "Wales": "WLS", "Scotland": "SCT", "Northern Ireland": "NIR"}
 
@@ -44,11 +45,27 @@ def build_shifts(data: RotaData, holidays_in_period: dict[date, str] | None = No
     """Every dated shift in the period, ordered by start time then shift type id."""
     if holidays_in_period is None:
         holidays_in_period = bank_holidays(data.settings)
+    covers = {(c.date, c.shift_type): c for c in data.cover}
     shifts = [
-        make_shift(st, day, day in holidays_in_period)
+        make_shift(dated_type(st, day, covers), day, day in holidays_in_period)
         for day in data.settings.dates
         for st in data.shift_types
         if runs_on(st, day, day in holidays_in_period)
     ]
     shifts.sort(key=lambda s: (s.start, s.type.id))
     return shifts
+
+
+def dated_type(st: ShiftType, day: date, covers: dict[tuple[date, str], Cover]) -> ShiftType:
+    """The line as it runs on ``day``: a dated cover row replaces its places and weights, so
+    every reader of ``shift.type.needed`` (solver, checker, reports) sees that day's cover."""
+    cover = covers.get((day, st.id))
+    if cover is None:
+        return st
+    return replace(
+        st,
+        needed=cover.needed,
+        wanted=cover.needed if cover.wanted is None else cover.wanted,
+        under_weight=st.under_weight if cover.under_weight is None else cover.under_weight,
+        over_weight=st.over_weight if cover.over_weight is None else cover.over_weight,
+    )

@@ -1,0 +1,1 @@
+"""Curtois & Qu shift-scheduling benchmark: reader, independent evaluator, runner."""

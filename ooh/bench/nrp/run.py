@@ -1,0 +1,160 @@
+"""Run the Curtois & Qu instances through ``ooh.rota.solve.solve`` and tabulate the results.
+
+Each instance is read, translated to ``RotaData`` and solved exactly as a user's rota is;
+the roster is then scored by the independent evaluator. "Our objective" is the engine's own
+objective (points), which must equal the evaluator's benchmark penalty.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from time import perf_counter
+
+from ooh.bench.nrp.evaluate import Roster, evaluate
+from ooh.bench.nrp.reader import PERIOD_START, read_instance, to_rota_data
+from ooh.errors import OohError
+from ooh.rota.data import Result
+
+# best-known objective values (upper bounds), from the benchmark folder's README
+BEST_KNOWN: dict[int, int] = {
+    1: 607, 2: 828, 3: 1001, 4: 1716, 5: 1143, 6: 1950, 7: 1056, 8: 1300, 9: 439, 10: 4631,
+    11: 3443, 12: 4040, 13: 1348, 14: 1278, 15: 3829, 16: 3225, 17: 5746, 18: 4459, 19: 3149,
+    20: 4769, 21: 21133, 22: 30241, 23: 17428, 24: 42463,
+}  # fmt: skip
+
+
+@dataclass
+class Row:
+    instance: int
+    objective: float | None  # the engine's objective
+    evaluated: int  # the independent evaluator's penalty
+    best_known: int | None
+    gap_pct: float | None  # (evaluated - best known) / best known, in %
+    bound: float | None  # the solver's proven lower bound
+    time_to_best: float  # seconds from the start of the solve to its last improving rota
+    runtime: float
+    hard_violations: int  # by the evaluator
+    checker_breaches: int  # by the engine's own independent checker
+    status: str
+    load_average: float  # 1-minute load average when the instance finished
+
+
+def parse_instances(spec: str) -> list[int]:
+    """ "1-12" or "1,3,5-7" -> sorted instance numbers in 1..24."""
+    found: set[int] = set()
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        m = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
+        if m is None:
+            raise OohError(f"--instances: cannot read {part!r}; write e.g. 1-12 or 1,3,5-7")
+        lo = int(m.group(1))
+        hi = int(m.group(2) or lo)
+        if not 1 <= lo <= hi <= 24:
+            raise OohError(f"--instances: {part!r} is outside 1-24")
+        found.update(range(lo, hi + 1))
+    if not found:
+        raise OohError("--instances: no instance given")
+    return sorted(found)
+
+
+def roster_of(result: Result) -> Roster:
+    """(employee, day index) -> shift id from the engine's assignments."""
+    roster: Roster = {}
+    for a in result.assignments:
+        day_text, shift = a.shift_id.split("/", 1)
+        day = (date.fromisoformat(day_text) - PERIOD_START).days
+        roster[(a.clinician, day)] = shift
+    return roster
+
+
+def run_instance(
+    folder: Path, number: int, time_limit: float, workers: int, seed: int, log: bool = False
+) -> Row:
+    from ooh.rota.solve import SolveParams, solve
+
+    path = folder / f"Instance{number}.txt"
+    inst = read_instance(path)
+    data = to_rota_data(inst)
+    started = perf_counter()
+    last = [0.0]
+
+    def progress(_: str) -> None:
+        last[0] = perf_counter() - started
+
+    params = SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log)
+    result = solve(data, params, progress=progress)
+    ev = evaluate(inst, roster_of(result))
+    best = BEST_KNOWN.get(number)
+    return Row(
+        instance=number,
+        objective=result.objective,
+        evaluated=ev.penalty,
+        best_known=best,
+        gap_pct=None if not best else round(100 * (ev.penalty - best) / best, 2),
+        bound=result.bound,
+        time_to_best=round(last[0], 1),
+        runtime=round(result.runtime, 1),
+        hard_violations=ev.hard_violations,
+        checker_breaches=len(result.breaches),
+        status=result.status.value,
+        load_average=round(os.getloadavg()[0], 2),
+    )
+
+
+HEADER = (
+    "inst",
+    "ours",
+    "evaluator",
+    "best",
+    "gap %",
+    "bound",
+    "t best s",
+    "hard viol.",
+    "status",
+    "load",
+)
+
+
+def row_cells(r: Row) -> tuple[str, ...]:
+    def num(v: float | None, fmt: str = "g") -> str:
+        return "-" if v is None else format(v, fmt)
+
+    return (
+        str(r.instance),
+        num(r.objective),
+        str(r.evaluated),
+        num(r.best_known),
+        num(r.gap_pct, ".2f"),
+        num(r.bound),
+        f"{r.time_to_best:.1f}",
+        str(r.hard_violations + r.checker_breaches),
+        r.status,
+        f"{r.load_average:.2f}",
+    )
+
+
+def table_markdown(rows: list[Row]) -> str:
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    lines += ["| " + " | ".join(row_cells(r)) + " |" for r in rows]
+    gaps = [r.gap_pct for r in rows if r.gap_pct is not None]
+    if gaps:
+        lines.append(f"\nmean gap {sum(gaps) / len(gaps):.2f}%, worst {max(gaps):.2f}%")
+    return "\n".join(lines)
+
+
+def write_csv(rows: list[Row], out: Path) -> None:
+    import csv
+
+    from ooh.outputs import write_atomically
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=list(asdict(rows[0])) if rows else ["instance"])
+            writer.writeheader()
+            for r in rows:
+                writer.writerow(asdict(r))
+
+    write_atomically(out, write)
