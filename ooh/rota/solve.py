@@ -81,7 +81,7 @@ def solve(
     info["candidate_assignments"] = len(rota.x)
     info["build_seconds"] = round(elapsed(), 3)
 
-    def make_solver(limit: float) -> cp_model.CpSolver:
+    def make_solver(limit: float, near_hint: bool = False) -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.num_workers = max(1, params.workers)
@@ -94,6 +94,11 @@ def solve(
             p.max_deterministic_time = max(0.1, limit)
         else:
             p.max_time_in_seconds = max(0.1, limit)
+        if near_hint:
+            # first-solution heuristics ignore the hint and return arbitrary rotas, which
+            # make a poor start for the soft goals; improve the hinted rota instead
+            for name in ("fj", "ls", "feasibility_pump"):
+                p.ignore_subsolvers.append(name)
         return solver
 
     def callback(phase: str, scale: int, floor: int | None = None) -> Any:
@@ -144,7 +149,7 @@ def solve(
         proven1 = True
     else:
         model.minimize(objectives.fill)
-        solver1 = make_solver(params.time_limit * PHASE1_SHARE)
+        solver1 = make_solver(params.time_limit * PHASE1_SHARE, near_hint=bool(solution))
         # the objective cannot go below 0: stop there (CP-SAT's own bound may not see it)
         status1 = solver1.solve(model, callback("1 fill required places", 1, floor=0))
         info["phase1_status"] = solver1.status_name(status1)
