@@ -48,18 +48,37 @@ def write_atomically(output: str | os.PathLike[str], write: Callable[[Path], Non
     An interrupted run leaves at most a stray temp file, never a half-written output.
     """
     out = Path(output)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent or ".")
+    folder = out.parent or Path(".")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OohError(
+            f"{out}: cannot write in folder {folder} ({exc.strerror or exc}); choose another "
+            "output path"
+        ) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         write(tmp)
         if _deterministic and zipfile.is_zipfile(tmp):
             make_reproducible(tmp)
+        tmp.chmod(_new_file_mode())  # mkstemp makes it private; outputs are ordinary files
         os.replace(tmp, out)
+    except OSError as exc:  # disk full, output locked by another program, ...
+        raise OohError(
+            f"{out}: could not be written ({exc.strerror or exc}); nothing was changed"
+        ) from None
     finally:
         if tmp.exists():
             tmp.unlink()
     return out
+
+
+def _new_file_mode() -> int:
+    """The mode a newly created file gets here: read/write as the user's umask allows."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 # ---- reproducible outputs (--deterministic) -------------------------------------------------
