@@ -125,8 +125,8 @@ def _check_archive(path: Path, archive: zipfile.ZipFile, limits: Limits) -> None
             )
     for info in infos:
         if info.filename.endswith((".xml", ".rels", ".vml")):
-            with archive.open(info) as part:
-                if _DOCTYPE.search(part.read(_HEAD)):
+            with archive.open(info) as stream:
+                if _DOCTYPE.search(stream.read(_HEAD)):
                     raise OohError(
                         f"{path}: part {info.filename} declares an XML document type or "
                         "entities, which Excel never writes (a way to make a file expand to "
@@ -259,7 +259,11 @@ def write_csv(
 ) -> Path:
     """Write a CSV file whole or not at all (temp file, then rename), formula-safe."""
     text = csv_text(header, rows)
-    return write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8", newline="")
+
+    return write_atomically(path, write)
 
 
 def strip_guard(text: str) -> str:

@@ -99,6 +99,12 @@ def hide_column(sheet: str, letter: str) -> Edit:
     return edit
 
 
+def keep_only(wb: Workbook, sheet: str) -> None:
+    for ws in list(wb.worksheets):
+        if ws.title != sheet:
+            wb.remove(ws)
+
+
 def edits(*steps: Edit) -> Edit:
     def edit(wb: Workbook) -> None:
         for step in steps:
@@ -210,7 +216,7 @@ ROTA_CASES: list[tuple[str, Edit, str]] = [
     ),
     (
         "every sheet deleted but the README",
-        lambda wb: [wb.remove(ws) for ws in wb.worksheets[1:]],
+        lambda wb: keep_only(wb, "README"),
         'Settings: missing sheet "Settings" (sheets found: none)',
     ),
 ]
@@ -505,7 +511,7 @@ def _activity_xlsx(path: Path, rows: list[list[object]]) -> Path:
     return path
 
 
-HEADER = ["practice", "month", "measure", "count"]
+HEADER: list[object] = ["practice", "month", "measure", "count"]
 
 # (name, how to make the activity file in tmp_path, expected message text)
 ACTIVITY_CASES: list[tuple[str, Callable[[Path], Path], str]] = [

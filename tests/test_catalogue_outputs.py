@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -99,7 +100,7 @@ def test_an_output_folder_that_does_not_exist(tmp_path: Path) -> None:
 # ---- a write that fails or is interrupted half-way ------------------------------------------
 
 
-def half_then(exc: BaseException):  # type: ignore[no-untyped-def]
+def half_then(exc: BaseException) -> Callable[[Workbook, str], None]:
     """A Workbook.save that writes half the file, then fails as ``exc``."""
     real_save = Workbook.save
 

@@ -17,6 +17,7 @@ from ooh import safety
 from ooh.cli import cli
 from ooh.errors import OohError
 from ooh.excel import FORMULA_STARTS
+from ooh.rota.data import RotaData
 from ooh.safety import Limits, check_workbook, csv_cell, csv_text, strip_guard, write_csv
 
 HOSTILE = '=HYPERLINK("http://x.invalid","click")'
@@ -209,7 +210,7 @@ def formula_cells(path: Path) -> list[str]:
     return found
 
 
-def hostile_rota_data():  # type: ignore[no-untyped-def]
+def hostile_rota_data() -> RotaData:
     """The template federation with formula text in every name a user types."""
     from ooh.rota.template import template_data
 
