@@ -21,7 +21,7 @@ WIDTH = 100  # help is wrapped the same on every terminal, so the file is reprod
 EXAMPLES: dict[str, list[str]] = {
     "demo": ["ooh demo", "ooh demo -o ooh-demo --sample small --time-limit 20"],
     "template rota": ["ooh template rota -o inputs.xlsx"],
-    "template gainshare": ["ooh template gainshare -o terms/"],
+    "template gainshare": ["ooh template gainshare  # into the current folder"],
     "template changes": ["ooh template changes -o changes.xlsx"],
     "rota validate": ["ooh rota validate sample_inputs/rota-small.xlsx"],
     "rota solve": [
@@ -111,7 +111,7 @@ def commands() -> Iterator[tuple[str, click.Context]]:
 
 def check_example(path: str, example: str) -> None:
     """Parse an example with the command's own parser; raises click errors if it is wrong."""
-    words = shlex.split(example)
+    words = shlex.split(example, comments=True)
     prefix = ["ooh", *path.split()]
     if words[: len(prefix)] != prefix:
         raise ValueError(f"example for `ooh {path}` does not start with it: {example}")
