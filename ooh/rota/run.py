@@ -46,6 +46,8 @@ def solve_and_write(
             f"{inputs_path}: the hard rules contradict each other, so no rota can obey them "
             f"all; no rota written. Fix these in the inputs:\n{lines}"
         )
+    if result.status is Status.NO_SOLUTION and result.stopped_early:
+        raise OohError(f"{inputs_path}: interrupted before any rota was found; no rota written.")
     if result.status is Status.NO_SOLUTION:
         raise OohError(
             f"{inputs_path}: no rota found within {time_limit:g} s; no rota written. "
