@@ -393,3 +393,31 @@ def test_activity_reader_never_crashes_on_random_csv(
 @given(data=st.binary(max_size=400), suffix=st.sampled_from([".csv", ".xlsx"]))
 def test_activity_reader_never_crashes_on_random_bytes(data: bytes, suffix: str) -> None:
     assert_clean(settle_activity(lambda p: p.write_bytes(data), suffix))
+
+
+# ---- rota workbooks read back by `ooh rota check` ---------------------------------------------
+
+
+@settings(FUZZ, max_examples=15)  # each example also reads the inputs workbook
+@given(
+    header=st.lists(
+        st.sampled_from(["Date", "Shift type", "Clinician id", "Clinician", "Notes", ""]),
+        max_size=5,
+    ),
+    rows=st.lists(st.lists(activity_cells | values, max_size=5), max_size=10),
+)
+def test_rota_check_never_crashes_on_random_assignments(
+    header: list[str], rows: list[list[Any]]
+) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Assignments"
+    for row in [header, *rows]:
+        ws.append(row)
+    with tempfile.TemporaryDirectory() as folder:
+        inputs = Path(folder) / "inputs.xlsx"
+        template_book().save(inputs)
+        rota = Path(folder) / "rota.xlsx"
+        wb.save(rota)
+        assert_clean(invoke("rota", "check", str(inputs), str(rota)))
