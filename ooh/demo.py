@@ -143,9 +143,38 @@ def _summary_lines(summary: dict[str, Any]) -> list[str]:
 
 
 def _gainshare_demo(folder: Path, echo: Echo) -> list[Path]:
-    """GAIN-SHARE PART OF THE DEMO: to be filled in with the gain-share engine.
+    """Settle and simulate the sample contract on the sample activity (same federation).
 
-    It writes the gain-share sample (same federation as the rota sample) into ``folder``,
-    prints a short summary through ``echo`` and returns the paths it wrote.
+    Runs the very commands a user would (`ooh gainshare settle` and `simulate`), so the demo
+    shows their real output and cannot drift from them.
     """
-    return []
+    from ooh.gainshare.cli_settle import settle_command
+    from ooh.gainshare.cli_simulate import simulate_command
+    from ooh.gainshare.sample import write_samples
+
+    activity_csv, _, contract = write_samples(folder)
+    statement = folder / "statement.xlsx"
+    simulation = folder / "simulation.xlsx"
+    plots = folder / "plots"
+    plots.mkdir(exist_ok=True)
+    ctx = click.get_current_context()
+    echo(f"Gain-share modeller: {contract.name} on {activity_csv.name}")
+    ctx.invoke(
+        settle_command,
+        contract=str(contract),
+        activity_path=str(activity_csv),
+        output=str(statement),
+    )
+    ctx.invoke(
+        simulate_command,
+        contract=str(contract),
+        activity_path=str(activity_csv),
+        draws=20_000,
+        seed=1,
+        output=str(simulation),
+        plots=str(plots),
+        quiet=True,
+    )
+    echo(f"  statement: {statement} (every step of the year-end settlement)")
+    echo(f"  simulation: {simulation}, plots in {plots}")
+    return [activity_csv, contract, statement, simulation]

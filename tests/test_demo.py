@@ -39,6 +39,16 @@ def test_demo_from_an_empty_folder_writes_a_legal_rota(
     assert len(assignments) >= 30  # a real rota (42 required places), not an empty one
     assert check_rota(data, assignments) == []
     assert "inputs-small.xlsx" in output
+    # The gain-share part settles and simulates the sample contract on the sample activity.
+    folder = tmp_path / "ooh-demo"
+    for name in ("contract.toml", "activity.csv", "statement.xlsx", "simulation.xlsx"):
+        assert (folder / name).stat().st_size > 0, name
+    assert sorted(p.name for p in (folder / "plots").glob("*.png")) == [
+        "payment-curve.png",
+        "payment-distribution.png",
+        "settlement-waterfall.png",
+    ]
+    assert "P(payment)" in output and "pays Sample GP Federation" in output
 
 
 @pytest.mark.slow
