@@ -19,6 +19,7 @@ Every GP is paid £50/h and the nurse £40/h: an EVE place costs £200, NURSE £
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, time, timedelta
 from pathlib import Path
 
@@ -304,6 +305,9 @@ def test_plot_is_written_and_not_empty(tmp_path: Path, by_size: list[PoolResult]
     assert np.asarray(line.get_xdata()).tolist() == [9_000, 15_000, 18_000, 19_000]
     assert np.asarray(line.get_ydata()).tolist() == [37.5, 62.5, 87.5, 100.0]
     assert np.asarray(cost.get_ydata()).tolist() == [600.0, 1000.0, 1400.0, 1560.0]
+    # every fill proven best: no open markers (the other line is the target)
+    assert [str(x.get_label()) for x in ax.get_lines()][0] == "required places filled %"
+    assert "fill not proven best" not in [x.get_label() for x in ax.get_lines()]
     out = save_plot(fig, tmp_path / "pool.png")
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert out.stat().st_size > 5_000
@@ -395,3 +399,12 @@ def test_cli_text_table_and_no_target(tmp_path: Path, inputs: Path) -> None:
     assert "3,000      25.0" in result.stdout
     assert "No pool fills 98% of required places (the best fills 25.0%)" in result.stdout
     assert "pool 1/1 done: Just C" in result.stderr
+
+
+def test_plot_marks_fills_not_proven_best(by_size: list[PoolResult]) -> None:
+    shaky = [replace(r, fill_proven=r.index != 2) for r in by_size]
+    ax = plot_pool(shaky).axes[0]
+    fill, unproven = ax.get_lines()
+    assert unproven.get_label() == "fill not proven best"
+    assert np.asarray(unproven.get_xdata()).tolist() == [15_000]
+    assert np.asarray(unproven.get_ydata()).tolist() == [62.5]

@@ -667,7 +667,8 @@ def plot_pool(
     """Required places filled (%) and rota cost against pooled list size, on two y-axes.
 
     Growing pools are joined in order; coalitions are points labelled by name. Pools with no
-    rota are left out. A dashed line marks the target share, when given.
+    rota are left out; open markers are fills not proven best within the time limit. A
+    dashed line marks the target share, when given.
     """
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
@@ -687,6 +688,16 @@ def plot_pool(
     cost = [r.cost or 0.0 for r in shown]
     style = "-o" if growing else "o"
     ax.plot(x, fill, style, color="#1F4E78", label="required places filled %")
+    unproven = [(xi, yi) for xi, yi, r in zip(x, fill, shown, strict=True) if not r.fill_proven]
+    if unproven:  # open markers: a longer time limit might fill more
+        ax.plot(
+            [p[0] for p in unproven],
+            [p[1] for p in unproven],
+            "o",
+            color="#1F4E78",
+            markerfacecolor="white",
+            label="fill not proven best",
+        )
     ax.set_xlabel("registered patients in the pool")
     ax.set_ylabel("required places filled (%)", color="#1F4E78")
     ax.set_ylim(0, 105)
