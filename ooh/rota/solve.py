@@ -22,7 +22,8 @@ from typing import Any
 
 from ooh.rota.data import Assignment, Result, RotaData, Shift, Status
 
-PHASE0_SHARE = 0.1  # of the time limit, at most, for the greedy first rota
+PHASE0_SHARE = 0.15  # of the time limit, at most, for the greedy first rota
+TARGETS_SHARE = 0.1  # of the time limit, at most, to fill target places before phase 2
 PHASE1_SHARE = 0.3  # of the time limit; phase 1 usually ends far sooner (or is skipped)
 
 
@@ -102,6 +103,7 @@ def solve(
         return solver
 
     def callback(phase: str, scale: int, floor: int | None = None) -> Any:
+        """Progress lines; with a floor (a known lower bound) search stops there."""
         if progress is None and floor is None:
             return None
         return _Progress(phase, scale, objectives.unfilled_required, progress, started, floor)
@@ -150,7 +152,7 @@ def solve(
     else:
         model.minimize(objectives.fill)
         solver1 = make_solver(params.time_limit * PHASE1_SHARE, near_hint=bool(solution))
-        # the objective cannot go below 0: stop there (CP-SAT's own bound may not see it)
+        # every required place filled: stop (CP-SAT's own bound may not see it)
         status1 = solver1.solve(model, callback("1 fill required places", 1, floor=0))
         info["phase1_status"] = solver1.status_name(status1)
         info["phase1_seconds"] = round(solver1.wall_time, 3)
@@ -170,6 +172,19 @@ def solve(
     info["phase1_weighted_unfilled"] = best_fill
 
     model.add(objectives.fill <= best_fill)
+
+    # ---- phase 1c: target places, briefly: the rota phase 2 starts from ------------------
+    # (phase 1 may empty target places freely; phase 2's search refills them only slowly)
+    if objectives.targets_max and change is None:  # a repair leaves freed targets open
+        set_hint(model, solution)
+        model.minimize(objectives.targets)
+        solver_t = make_solver(params.time_limit * TARGETS_SHARE, near_hint=True)
+        status_t = solver_t.solve(model, callback("1c fill target places", 1, floor=0))
+        info["targets_seconds"] = round(solver_t.wall_time, 3)
+        used += solver_t.response_proto.deterministic_time
+        if status_t in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            solution = list(solver_t.response_proto.solution)
+            last = solver_t
 
     # ---- repair only: keep the previous rota as far as possible ----------------------------
     if change is not None:

@@ -43,6 +43,9 @@ class Objectives:
     unfilled_required: cp_model.LinearExprT  # number of unfilled required places
     fill: cp_model.LinearExprT  # phase 1: priority-weighted unfilled required places
     penalties: list[Penalty]
+    # priority-weighted unfilled target places (phase 1c) and the most it can be
+    targets: cp_model.LinearExprT = 0
+    targets_max: int = 0
 
     def soft(self) -> cp_model.LinearExprT:
         """Phase 2 objective in SCALE units."""
@@ -82,6 +85,14 @@ def build_objectives(m: RotaModel) -> Objectives:
             fill_coefs.append(priority_weight(st.priority))
     unfilled = cp_model.LinearExpr.sum(required) if required else 0
     fill = cp_model.LinearExpr.weighted_sum(required, fill_coefs) if required else 0
+    target_lits = []
+    target_coefs = []
+    for s, lits in places.items():
+        st = m.shifts[s].type
+        for lit in lits[st.needed :]:
+            target_lits.append(lit.negated())
+            target_coefs.append(max(1, st.priority))
+    targets = cp_model.LinearExpr.weighted_sum(target_lits, target_coefs) if target_lits else 0
     penalties: list[Penalty] = []
     penalties += target_penalties(m, places)
     penalties += practice_share_penalties(m)
@@ -89,7 +100,7 @@ def build_objectives(m: RotaModel) -> Objectives:
     penalties += request_penalties(m)
     penalties += preference_penalties(m)
     penalties += cost_penalties(m)
-    return Objectives(places, unfilled, fill, penalties)
+    return Objectives(places, unfilled, fill, penalties, targets, sum(target_coefs))
 
 
 def target_penalties(m: RotaModel, places: dict[int, list[cp_model.IntVar]]) -> list[Penalty]:
