@@ -407,6 +407,62 @@ CLINICIANS = Sheet(
             default=_default(Clinician, "sites"),
             refers_to="Sites",
         ),
+        Column(
+            "Min hours in period",
+            "number",
+            "min_period_hours",
+            "Contracted hours: fewest hours worked in the whole period (a hard minimum).",
+            example=0,
+            default=_default(Clinician, "min_period_hours"),
+            minimum=0,
+        ),
+        Column(
+            "Max hours in period",
+            "number",
+            "max_period_hours",
+            "Contracted hours: most hours worked in the whole period; blank for no limit.",
+            example=160,
+            default=_default(Clinician, "max_period_hours"),
+            minimum=0,
+        ),
+        Column(
+            "Max consecutive days",
+            "int",
+            "max_consecutive_days",
+            "Most working days in a row; blank to use the Rules sheet.",
+            example=5,
+            default=_default(Clinician, "max_consecutive_days"),
+            minimum=1,
+        ),
+        Column(
+            "Min consecutive days",
+            "int",
+            "min_consecutive_days",
+            "Shortest run of working days (a run touching the start or end of the period is "
+            "exempt); 1 for no limit.",
+            example=1,
+            default=_default(Clinician, "min_consecutive_days"),
+            minimum=1,
+        ),
+        Column(
+            "Min days off in a row",
+            "int",
+            "min_consecutive_days_off",
+            "Shortest break between working runs, in days (a break touching the start or end "
+            "of the period is exempt); 1 for no limit.",
+            example=1,
+            default=_default(Clinician, "min_consecutive_days_off"),
+            minimum=1,
+        ),
+        Column(
+            "Max shifts per line",
+            "list",
+            "max_shifts_by_type",
+            "Most shifts of given shift lines in the whole period, as LINE=n separated by "
+            "commas (0: never that line); blank for no such limit.",
+            example="NIGHT-A=4, CAR-EVE=0",
+            default=_default(Clinician, "max_shifts_by_type"),
+        ),
     ),
 )
 
@@ -533,6 +589,26 @@ SHIFT_TYPES = Sheet(
             default=_default(ShiftType, "priority"),
             minimum=1,
             maximum=5,
+        ),
+        Column(
+            "Under weight",
+            "int",
+            "under_weight",
+            "Soft cover: points per person short of Needed, weighed against the other soft "
+            "goals; blank means required places are filled first, whatever the cost.",
+            example=100,
+            default=_default(ShiftType, "under_weight"),
+            minimum=0,
+        ),
+        Column(
+            "Over weight",
+            "int",
+            "over_weight",
+            "Soft cover: points per person above Wanted (extra people then allowed); blank "
+            "means Wanted is a hard cap.",
+            example=1,
+            default=_default(ShiftType, "over_weight"),
+            minimum=0,
         ),
         Column(
             "Pay multiplier",
@@ -766,6 +842,16 @@ RULES = Sheet(
             maximum=21,
         ),
         *(_weight_key(f.name) for f in dataclasses.fields(Weights)),
+        Column(
+            "Cannot follow",
+            "list",
+            "cannot_follow",
+            "Pairs of shift lines as EARLIER>LATER separated by commas: a LATER shift may not "
+            "start the date after an EARLIER one (e.g. no early straight after a late); blank "
+            "for none.",
+            example="LATE>EARLY",
+            default=_default(Rules, "cannot_follow"),
+        ),
     ),
 )
 

@@ -335,8 +335,36 @@ def parse_cell(column: Column, value: Any) -> Any:
             f"{column.label} must be one of {', '.join(column.choices)}, got {_shown(value)}"
         )
     if kind == "list":
-        return frozenset(part.strip() for part in _text(value).split(",") if part.strip())
+        parts = [part.strip() for part in _text(value).split(",") if part.strip()]
+        if column.field in _PAIR_LISTS:
+            return _pairs(column, parts)
+        return frozenset(parts)
     raise AssertionError(f"unhandled column kind {kind}")  # pragma: no cover
+
+
+# list columns of pairs: field -> separator; "LINE=n" limits, "EARLIER>LATER" line pairs
+_PAIR_LISTS = {"max_shifts_by_type": "=", "cannot_follow": ">"}
+
+
+def _pairs(column: Column, parts: list[str]) -> Any:
+    sep = _PAIR_LISTS[column.field]
+    pairs = []
+    for part in parts:
+        left, found, right = (p.strip() for p in part.partition(sep))
+        if not found or not left or not right:
+            form = "LINE=n" if sep == "=" else "EARLIER>LATER"
+            raise _Bad(f"{column.label}: write each item as {form}, got {part!r}")
+        if sep == "=":
+            if not right.isdigit():
+                raise _Bad(f"{column.label}: {part!r} needs a whole number after =")
+            pairs.append((left, int(right)))
+        else:
+            pairs.append((left, right))
+    return tuple(sorted(pairs)) if sep == "=" else frozenset(pairs)
+
+
+def _pair_text(column: Column, value: Any) -> str:
+    return ", ".join(f"{a}{_PAIR_LISTS[column.field]}{b}" for a, b in sorted(value))
 
 
 # ---- reading sheets ------------------------------------------------------------------
@@ -1022,6 +1050,8 @@ def _cell_value(column: Column, value: Any) -> Any:
     if column.kind == "yesno":
         return "yes" if value else "no"
     if column.kind == "list":
+        if column.field in _PAIR_LISTS:
+            return _pair_text(column, value) if value else None
         return ", ".join(sorted(value)) if value else None
     if column.kind == "number" and isinstance(value, float) and value.is_integer():
         return int(value)
