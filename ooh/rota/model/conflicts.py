@@ -77,16 +77,20 @@ def precheck(data: RotaData, shifts: list[Shift]) -> list[str]:
     return found
 
 
-def rule_text(data: RotaData, key: Hashable) -> str:
+def rule_text(data: RotaData, key: Hashable, shifts: list[Shift] | None = None) -> str:
     """The hard rule a guard key stands for, with its limit."""
     assert isinstance(key, tuple)
     family = key[0]
     r = data.rules
     if family == "capacity":
-        s = key[1]
-        st_id = str(s).split("/", 1)[1]
-        wanted = next(t.wanted for t in data.shift_types if t.id == st_id)
-        return f"{s} takes at most {wanted} people"
+        sid = str(key[1])
+        dated = {s.id: s for s in shifts or []}
+        if sid in dated:  # the day's own places (a dated cover row may change them)
+            wanted = dated[sid].type.wanted
+        else:
+            line = sid.split("/", 1)[1]
+            wanted = next(t.wanted for t in data.shift_types if t.id == line)
+        return f"{sid} takes at most {wanted} people"
     c = data.clinician(str(key[1]))
     texts = {
         "rest": f"minimum rest of {r.min_rest_hours:g} h between shifts, no overlaps",
@@ -96,10 +100,21 @@ def rule_text(data: RotaData, key: Hashable) -> str:
         "max_shifts": f"at most {c.max_shifts} shifts in the period",
         "min_shifts": f"at least {c.min_shifts} shifts in the period (minimum shifts)",
         "consecutive_nights": f"at most {data.max_consecutive_nights(c)} consecutive nights",
-        "consecutive_days": f"at most {r.max_consecutive_days} consecutive working days",
+        "consecutive_days": f"at most {data.max_consecutive_days(c)} consecutive working days",
         "weekends": f"at most {c.max_weekends} weekends worked",
+        "period_hours": (
+            f"between {c.min_period_hours:g} and "
+            f"{'any' if c.max_period_hours is None else f'{c.max_period_hours:g}'} "
+            "contracted hours in the period"
+        ),
+        "shifts_by_type": f"at most {dict(c.max_shifts_by_type).get(str(key[-1]))} "
+        f"{key[-1]} shifts in the period",
+        "min_consecutive_days": f"runs of at least {c.min_consecutive_days} working days",
+        "min_consecutive_days_off": f"at least {c.min_consecutive_days_off} days off in a row",
+        "cannot_follow": "line pairs that may not start on consecutive dates "
+        + ", ".join(f"{a} then {b}" for a, b in sorted(r.cannot_follow)),
     }
-    return texts[str(family)]
+    return texts.get(str(family), str(family).replace("_", " "))
 
 
 def describe_core(data: RotaData, shifts: list[Shift], core: list[Hashable]) -> list[str]:
@@ -133,7 +148,7 @@ def describe_core(data: RotaData, shifts: list[Shift], core: list[Hashable]) -> 
         if fixed:
             dates = ", ".join(booking_text(b) for b in sorted(fixed, key=lambda f: f.date))
             parts.append(f"fixed booking(s) on {dates}")
-        hard = [rule_text(data, k) for k in rules if k[0] != "min_shifts"]
+        hard = [rule_text(data, k, shifts) for k in rules if k[0] != "min_shifts"]
         if any(k[0] == "min_shifts" for k in rules):
             parts.append(f"working at least {c.min_shifts} shifts (minimum shifts)")
         tail = f" under the rule(s): {'; '.join(hard)}" if hard else ""
@@ -149,7 +164,7 @@ def describe_core(data: RotaData, shifts: list[Shift], core: list[Hashable]) -> 
         if k[0] == "min_shifts"
     ]
     hard = [
-        rule_text(data, k) + ("" if k[0] == "capacity" else f" ({k[1]})")
+        rule_text(data, k, shifts) + ("" if k[0] == "capacity" else f" ({k[1]})")
         for k in rules
         if k[0] != "min_shifts"
     ]

@@ -19,10 +19,11 @@ WEEK = 7
 
 
 def add_capacity(m: RotaModel) -> None:
-    """At most ``wanted`` people on each dated shift."""
+    """At most ``wanted`` people on each dated shift (unless its line weighs extra people,
+    ``over_weight``: then they are a soft goal)."""
     for s, cands in enumerate(m.by_shift):
         wanted = m.shifts[s].type.wanted
-        if len(cands) > wanted:
+        if len(cands) > wanted and m.shifts[s].type.over_weight is None:
             m.add(sum(m.x[(c, s)] for c in cands) <= wanted, ("capacity", m.shifts[s].id))
 
 
@@ -157,10 +158,9 @@ def add_consecutive_nights(m: RotaModel) -> None:
 
 
 def add_consecutive_days(m: RotaModel) -> None:
-    """Shifts start on at most rules.max_consecutive_days consecutive dates."""
-    limit = m.data.rules.max_consecutive_days
-    for c in range(len(m.data.clinicians)):
-        _max_run(m, c, "consecutive_days", limit, False)
+    """Shifts start on at most N consecutive dates (N per clinician, else the rules')."""
+    for c, clinician in enumerate(m.data.clinicians):
+        _max_run(m, c, "consecutive_days", m.data.max_consecutive_days(clinician), False)
 
 
 def add_weekends(m: RotaModel) -> None:
@@ -201,5 +201,10 @@ RULE_FAMILIES = (
 
 
 def add_hard_rules(m: RotaModel) -> None:
-    for family in RULE_FAMILIES:
+    """Every hard rule: the families above, then the contract and rest-pattern families of
+    ``ooh.rota.model.contract`` (contracted hours, per-line limits, shortest runs,
+    cannot-follow pairs)."""
+    from ooh.rota.model.contract import CONTRACT_FAMILIES
+
+    for family in (*RULE_FAMILIES, *CONTRACT_FAMILIES):
         family(m)

@@ -69,9 +69,26 @@ def add_places(m: RotaModel) -> dict[int, list[cp_model.IntVar]]:
                 m.model.add(lit == 0)  # fewer eligible people than places
         for a, b in zip(lits, lits[1:], strict=False):
             m.model.add_implication(b, a)
-        m.model.add(sum(lits) == sum(m.x[(c, s)] for c in cands))
+        people = cp_model.LinearExpr.sum([m.x[(c, s)] for c in cands])
+        filled = cp_model.LinearExpr.sum(lits)
+        m.model.add(filled + extra_people(m, s, lits) == people)
         places[s] = lits
     return places
+
+
+def extra_people(m: RotaModel, s: int, lits: list[cp_model.IntVar]) -> cp_model.IntVar | int:
+    """People above ``wanted`` on a shift whose line weighs them (``over_weight`` set;
+    otherwise ``wanted`` is a hard cap and this is 0). Extra people come only after every
+    place is filled."""
+    shift = m.shifts[s]
+    room = len(m.by_shift[s]) - shift.type.wanted
+    if shift.type.over_weight is None or room <= 0:
+        return 0
+    extra = m.model.new_int_var(0, room, f"extra[{shift.id}]")
+    if lits:
+        m.model.add(extra == 0).only_enforce_if(lits[-1].negated())
+    m._extra[s] = extra
+    return extra
 
 
 def build_objectives(m: RotaModel) -> Objectives:
@@ -80,6 +97,8 @@ def build_objectives(m: RotaModel) -> Objectives:
     fill_coefs = []
     for s, lits in places.items():
         st = m.shifts[s].type
+        if st.under_weight is not None:
+            continue  # soft cover: its required places are weighed in phase 2 instead
         for lit in lits[: st.needed]:
             required.append(lit.negated())
             fill_coefs.append(priority_weight(st.priority))
@@ -95,6 +114,7 @@ def build_objectives(m: RotaModel) -> Objectives:
     targets = cp_model.LinearExpr.weighted_sum(target_lits, target_coefs) if target_lits else 0
     penalties: list[Penalty] = []
     penalties += target_penalties(m, places)
+    penalties += soft_cover_penalties(m, places)
     penalties += practice_share_penalties(m)
     penalties += clinician_fairness_penalties(m)
     penalties += request_penalties(m)
@@ -111,6 +131,22 @@ def target_penalties(m: RotaModel, places: dict[int, list[cp_model.IntVar]]) -> 
         for k, lit in enumerate(lits[st.needed :], start=st.needed + 1):
             name = f"unfilled target place {k} of {m.shifts[s].id}"
             out.append(Penalty("target", name, lit.negated(), w * st.priority * SCALE))
+    return out
+
+
+def soft_cover_penalties(m: RotaModel, places: dict[int, list[cp_model.IntVar]]) -> list[Penalty]:
+    """Lines with soft cover: ``under_weight`` points per person short of ``needed`` and
+    ``over_weight`` points per person above ``wanted``."""
+    out = []
+    for s, lits in places.items():
+        st = m.shifts[s].type
+        if st.under_weight is not None:
+            for k, lit in enumerate(lits[: st.needed], start=1):
+                name = f"unfilled place {k} of {m.shifts[s].id} (soft cover)"
+                out.append(Penalty("cover", name, lit.negated(), st.under_weight * SCALE))
+        if st.over_weight is not None and s in m._extra:
+            name = f"people above the target on {m.shifts[s].id}"
+            out.append(Penalty("cover", name, m._extra[s], st.over_weight * SCALE))
     return out
 
 

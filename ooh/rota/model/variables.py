@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 
 from ortools.sat.python import cp_model
 
-from ooh.rota.data import Clinician, RotaData, Shift
+from ooh.rota.data import Clinician, RotaData, Shift, real_utc
 
 
 def ineligibility(data: RotaData, clinician: Clinician, shift: Shift) -> str | None:
@@ -69,6 +69,7 @@ class RotaModel:
     # (>= each shift's variable; exact only where an objective term needs it)
     _night_day: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     _work_day: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
+    _extra: dict[int, cp_model.IntVar] = field(default_factory=dict)  # people above wanted
 
     @property
     def days(self) -> int:
@@ -136,11 +137,13 @@ def _flat(key: Hashable) -> tuple[object, ...]:
 
 
 def shift_info(data: RotaData, shifts: list[Shift]) -> list[ShiftInfo]:
-    origin = datetime.combine(data.settings.period_start, time(0, 0))
+    """Times as real elapsed minutes from the period's first midnight (Europe/London), so
+    lengths and rest gaps across a clock change match the checker's."""
+    origin = real_utc(datetime.combine(data.settings.period_start, time(0, 0)))
     first = data.settings.period_start
     out = []
     for i, s in enumerate(shifts):
-        start = int((s.start - origin).total_seconds() // 60)
+        start = int((s.start_utc - origin).total_seconds() // 60)
         out.append(
             ShiftInfo(
                 index=i,
