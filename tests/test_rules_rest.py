@@ -59,3 +59,18 @@ def test_rest_cliques_are_maximal_sets_of_conflicting_shifts():
     assert len(cliques) == 13
     assert names[0] == ["d1/EARLY", "d1/LATE"]
     assert names[1] == ["d1/LATE", "d2/EARLY"]
+
+
+def test_rest_is_real_elapsed_time_across_the_clocks_going_back():
+    # Saturday 30 Oct 2027 20:00 to Sunday 00:30, then Sunday 11:00: 10.5 h on the clock but
+    # 11.5 h elapsed (the clocks go back at 02:00), so an 11 h minimum rest allows both
+    from datetime import date
+
+    late = line("LATE", "20:00", "00:30", days=[5])
+    morning = line("MORNING", "11:00", "15:00", days=[6])
+    data = rota([person("C1")], [late, morning], start=date(2027, 10, 25))
+    result = run(data)
+    assert worked(result) == ["2027-10-30/LATE", "2027-10-31/MORNING"]
+    # in spring the clocks go forward: the same times leave 9.5 h, too little
+    spring = rota([person("C1")], [late, morning], start=date(2027, 3, 22))
+    assert len(run(spring).assignments) == 1
