@@ -1,0 +1,141 @@
+"""Curtois & Qu benchmark: reader, independent evaluator, ``ooh bench nrp`` on instance 1.
+
+The instance files are read from ../shared/benchmarks/curtois (relative to the repository
+root) and never copied into the project; tests that need them skip when it is absent.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ooh.bench.nrp.evaluate import evaluate
+from ooh.bench.nrp.reader import read_instance, to_rota_data
+from ooh.bench.nrp.run import parse_instances
+from ooh.errors import InputError, OohError
+from ooh.rota.calendar import build_shifts
+from ooh.rota.data import AvailabilityKind
+
+CURTOIS = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "curtois"
+needs_files = pytest.mark.skipif(
+    not (CURTOIS / "Instance1.txt").is_file(), reason="benchmark files not present"
+)
+
+
+@pytest.fixture(scope="module")
+def instance1():
+    return read_instance(CURTOIS / "Instance1.txt")
+
+
+@needs_files
+def test_reader_sizes_on_instance1(instance1):
+    assert instance1.horizon == 14
+    assert [p.id for p in instance1.staff] == list("ABCDEFGH")
+    assert [(s.id, s.minutes, s.cannot_follow) for s in instance1.shifts] == [("D", 480, ())]
+    assert len(instance1.cover) == 14
+    assert len(instance1.on_requests) == 21
+    assert len(instance1.off_requests) == 5
+    a = instance1.staff[0]
+    assert (a.max_minutes, a.min_minutes, a.max_consecutive) == (4320, 3360, 5)
+    assert (a.min_consecutive, a.min_days_off, a.max_weekends) == (2, 2, 1)
+    assert a.max_shifts == {"D": 14}
+    assert instance1.days_off["A"] == {0}
+
+
+@needs_files
+def test_translation_to_engine_data(instance1):
+    data = to_rota_data(instance1)
+    assert data.settings.period_start.weekday() == 0  # day 0 is a Monday
+    assert data.settings.weeks == 2
+    shifts = build_shifts(data)
+    assert len(shifts) == 14  # one line, every day (bank holidays too)
+    assert all(s.minutes == 480 and not s.is_night for s in shifts)
+    # cover row "1,D,7,100,1": 7 needed on day 1, soft with weights 100 under / 1 over
+    day1 = shifts[1].type
+    assert (day1.needed, day1.wanted, day1.under_weight, day1.over_weight) == (7, 7, 100, 1)
+    a = data.clinician("A")
+    assert (a.min_period_hours, a.max_period_hours) == (56, 72)
+    assert (a.max_consecutive_days, a.min_consecutive_days, a.min_consecutive_days_off) == (
+        5,
+        2,
+        2,
+    )
+    assert a.max_shifts_by_type == (("D", 14),)
+    assert data.availability_of("A", date(2024, 1, 1)).kind is AvailabilityKind.UNAVAILABLE
+    wants = [r for r in data.requests if r.clinician == "A"]
+    assert [(r.date.day, r.shift_type, r.want, r.weight) for r in wants] == [
+        (3, "D", True, 2),
+        (4, "D", True, 2),
+    ]
+
+
+@needs_files
+def test_evaluator_reproduces_the_two_published_scores(instance1):
+    empty = evaluate(instance1, {})
+    assert empty.penalty == 7137
+    # nobody works: every staff member is below MinTotalMinutes (3360)
+    assert empty.hard_violations == 8
+    only_a = evaluate(instance1, {("A", 2): "D", ("A", 3): "D"})
+    # A's two on-requests (weight 2 each) granted and one person fewer short on days 2, 3
+    assert only_a.penalty == 7137 - 2 - 2 - 100 - 100 == 6933
+
+
+@needs_files
+def test_evaluator_counts_hard_violations(instance1):
+    # A works day 0, a day off (a 1-day run, but touching the start: allowed); D works
+    # days 4 and 6: two 1-day runs and a 1-day break inside the horizon (minimum 2 each)
+    roster = {("A", 0): "D", ("D", 4): "D", ("D", 6): "D"}
+    found = evaluate(instance1, roster).violations
+    assert "A works day 0, a day off" in found
+    assert "D: only 1 day(s) in a row from day 4" in found
+    assert "D: only 1 day(s) in a row from day 6" in found
+    assert "D: only 1 day(s) off from day 5" in found
+    assert len(found) == 4 + 8  # and all eight below MinTotalMinutes
+
+
+def test_instances_spec():
+    assert parse_instances("1-3,7") == [1, 2, 3, 7]
+    with pytest.raises(OohError):
+        parse_instances("0-30")
+    with pytest.raises(OohError):
+        parse_instances("a")
+
+
+def test_reader_names_file_and_line(tmp_path):
+    bad = tmp_path / "Instance99.txt"
+    bad.write_text("SECTION_HORIZON\n14\n\nSECTION_SHIFTS\nD,eight,\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        read_instance(bad)
+    assert f"{bad}:5" in str(err.value)
+
+
+@needs_files
+def test_cli_runs_instance1_legal_and_agreeing():
+    from ooh.cli import cli
+
+    result = CliRunner().invoke(
+        cli,
+        [
+            "bench",
+            "nrp",
+            str(CURTOIS),
+            "--instances",
+            "1",
+            "--time-limit",
+            "3",
+            "--workers",
+            "1",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    start = result.output.index("[")
+    (row,) = json.loads(result.output[start:])
+    assert row["instance"] == 1
+    assert row["hard_violations"] == 0 and row["checker_breaches"] == 0
+    assert row["objective"] == row["evaluated"]
+    assert row["evaluated"] >= 607  # the proven optimum
