@@ -53,12 +53,14 @@ def solve(
     from ortools.sat.python import cp_model
 
     from ooh.rota.calendar import build_shifts
+    from ooh.rota.interrupt import SearchInterrupt
     from ooh.rota.model.build import build_model
     from ooh.rota.model.conflicts import diagnose, precheck
     from ooh.rota.model.objective import SCALE, penalty_points, points_by_goal
     from ooh.rota.model.search import greedy_order, greedy_parameters
 
     started = perf_counter()
+    stop = SearchInterrupt()  # Ctrl-C stops the search and keeps the best rota so far
     if shifts is None:
         shifts = build_shifts(data)
     info: dict[str, Any] = asdict(params)
@@ -124,7 +126,7 @@ def solve(
     greedy.minimize(objectives.fill)
     solver0 = cp_model.CpSolver()
     greedy_parameters(solver0, params.time_limit * PHASE0_SHARE, params.seed, params.deterministic)
-    status0 = solver0.solve(greedy)
+    status0 = stop.solve(solver0, greedy)
     info["phase0_status"] = solver0.status_name(status0)
     info["phase0_seconds"] = round(solver0.wall_time, 3)
     used = solver0.response_proto.deterministic_time
@@ -153,7 +155,7 @@ def solve(
         model.minimize(objectives.fill)
         solver1 = make_solver(params.time_limit * PHASE1_SHARE, near_hint=bool(solution))
         # every required place filled: stop (CP-SAT's own bound may not see it)
-        status1 = solver1.solve(model, callback("1 fill required places", 1, floor=0))
+        status1 = stop.solve(solver1, model, callback("1 fill required places", 1, floor=0))
         info["phase1_status"] = solver1.status_name(status1)
         info["phase1_seconds"] = round(solver1.wall_time, 3)
         used += solver1.response_proto.deterministic_time
@@ -164,7 +166,11 @@ def solve(
             raise RuntimeError(f"invalid rota model: {model.validate()}")
         if status1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             info["note"] = "no rota found within the time limit"
-            return Result(Status.NO_SOLUTION, [], [], runtime=elapsed(), params=info)
+            if stop.hit:
+                info["note"] = "interrupted before any rota was found"
+            return Result(
+                Status.NO_SOLUTION, [], [], runtime=elapsed(), params=info, stopped_early=stop.hit
+            )
         best_fill = round(solver1.objective_value)
         proven1 = status1 == cp_model.OPTIMAL or best_fill == 0
         solution = list(solver1.response_proto.solution)
@@ -179,7 +185,7 @@ def solve(
         set_hint(model, solution)
         model.minimize(objectives.targets)
         solver_t = make_solver(params.time_limit * TARGETS_SHARE, near_hint=True)
-        status_t = solver_t.solve(model, callback("1c fill target places", 1, floor=0))
+        status_t = stop.solve(solver_t, model, callback("1c fill target places", 1, floor=0))
         info["targets_seconds"] = round(solver_t.wall_time, 3)
         used += solver_t.response_proto.deterministic_time
         if status_t in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -191,7 +197,7 @@ def solve(
         set_hint(model, solution)
         model.minimize(change.expr)
         solver_c = make_solver(params.time_limit * PHASE1_SHARE)
-        status_c = solver_c.solve(model, callback("1b keep the previous rota", 1))
+        status_c = stop.solve(solver_c, model, callback("1b keep the previous rota", 1))
         info["change_status"] = solver_c.status_name(status_c)
         info["change_seconds"] = round(solver_c.wall_time, 3)
         used += solver_c.response_proto.deterministic_time
@@ -206,7 +212,7 @@ def solve(
     # what is left of the time limit (deterministic time in deterministic mode)
     remaining = params.time_limit - (used if params.deterministic else elapsed())
     solver2 = make_solver(max(0.5, remaining))
-    status2 = solver2.solve(model, callback("2 soft goals", SCALE))
+    status2 = stop.solve(solver2, model, callback("2 soft goals", SCALE))
     info["phase2_status"] = solver2.status_name(status2)
     info["phase2_seconds"] = round(solver2.wall_time, 3)
     objective: float | None = None
@@ -236,7 +242,11 @@ def solve(
     ]
     position = {s.id: i for i, s in enumerate(shifts)}
     assignments.sort(key=lambda a: (position[a.shift_id], a.clinician))
-    return finish(data, shifts, assignments, status, objective, bound, elapsed(), info)
+    if stop.hit:  # interrupted: the best rota so far, not proven
+        status = Status.FEASIBLE
+    result = finish(data, shifts, assignments, status, objective, bound, elapsed(), info)
+    result.stopped_early = stop.hit
+    return result
 
 
 def set_hint(model: Any, solution: list[int]) -> None:
