@@ -34,6 +34,7 @@ from ooh.rota.data import UNAVAILABLE, Clinician, Practice, RotaData, Settings, 
 from ooh.rota.pool import (
     Coalition,
     PoolResult,
+    fill_warnings,
     growing_pools,
     ordered_practices,
     plot_pool,
@@ -228,6 +229,21 @@ def test_target_picks_the_smallest_pool(by_size: list[PoolResult]) -> None:
     )
     with pytest.raises(OohError, match="--target 1.5"):
         smallest_meeting(by_size, 1.5)
+
+
+def test_warns_when_a_bigger_pool_fills_less_unproven(by_size: list[PoolResult]) -> None:
+    assert fill_warnings(by_size) == {}
+    # as if pool 3 (A, B, C) had stopped at 4 filled places without proof
+    short = replace(by_size[2], unfilled_required=4, fill_proven=False)
+    shaky = [by_size[0], by_size[1], short, by_size[3]]
+    assert fill_warnings(shaky) == {
+        3: "fills 1 fewer required places than pool 2, a smaller pool, and its fill is not "
+        "proven best: a longer --time-limit may fill more"
+    }
+    # proven: the added practice's bookings or minimums may truly cost places; no warning
+    assert fill_warnings([by_size[0], by_size[1], replace(short, fill_proven=True)]) == {}
+    # coalitions are not nested: never compared
+    assert fill_warnings([replace(r, added=None) for r in shaky]) == {}
 
 
 # ---- coalitions -----------------------------------------------------------------------------

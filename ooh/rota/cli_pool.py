@@ -96,6 +96,7 @@ def pool_command(
     from ooh.rota.io import read_workbook
     from ooh.rota.pool import (
         ORDER_WORDS,
+        fill_warnings,
         plot_pool,
         pool_sizes,
         read_coalitions,
@@ -153,6 +154,8 @@ def pool_command(
         )
     if target is not None:
         click.echo(target_words(results, target))
+    for index, text in fill_warnings(results).items():
+        click.echo(f"Warning: pool {index} {text}", err=True)
     click.echo(f"Written: {output}" + (f", {plot}" if plot else ""), err=True)
     sys.stdout.flush()
 

@@ -365,13 +365,41 @@ def smallest_meeting(results: Sequence[PoolResult], target: float) -> PoolResult
     return min(meeting, key=lambda r: (r.registered_patients, len(r.practices), r.index))
 
 
+def fill_warnings(results: Sequence[PoolResult]) -> dict[int, str]:
+    """Growing pools that fill fewer required places than a smaller pool, with a fill not
+    proven best: the time limit was too short for them (pool index -> warning).
+
+    A larger pool has every clinician of the smaller one, so it can usually fill at least as
+    many places (only the added practice's fixed bookings or minimum shifts can stop it).
+    """
+    if not results or any(r.added is None for r in results):
+        return {}
+    found: dict[int, str] = {}
+    best: PoolResult | None = None
+    for r in results:
+        filled = r.filled_required
+        if filled is None:
+            continue
+        if best is not None and filled < (best.filled_required or 0) and not r.fill_proven:
+            found[r.index] = (
+                f"fills {(best.filled_required or 0) - filled} fewer required places than pool "
+                f"{best.index}, a smaller pool, and its fill is not proven best: "
+                "a longer --time-limit may fill more"
+            )
+        if best is None or filled > (best.filled_required or 0):
+            best = r
+    return found
+
+
 def summary(results: Sequence[PoolResult], target: float | None = None) -> dict[str, Any]:
     """JSON-able summary: the pools and, with a target, the smallest pool meeting it."""
     answer = None if target is None else smallest_meeting(results, target)
+    warnings = fill_warnings(results)
     return {
         "target": target,
         "target_pool": None if answer is None else answer.index,
         "target_pool_name": None if answer is None else answer.name,
+        "warnings": [f"pool {i}: {text}" for i, text in warnings.items()],
         "pools": [_as_json(r) for r in results],
     }
 
@@ -558,13 +586,14 @@ POOL_COLUMNS = [
     "Status",
     "Meets target",
     "Solve time (s)",
-    "Conflicts",
+    "Notes",
 ]
 
 
 def pool_rows(results: Sequence[PoolResult], target: float | None = None) -> list[list[Any]]:
     """Rows of the Pools table (POOL_COLUMNS)."""
     answer = None if target is None else smallest_meeting(results, target)
+    warnings = fill_warnings(results)
     rows = []
     for r in results:
         meets = ""
@@ -592,7 +621,7 @@ def pool_rows(results: Sequence[PoolResult], target: float | None = None) -> lis
                 r.status,
                 meets,
                 r.runtime,
-                "\n".join(r.conflicts),
+                "\n".join([*r.conflicts, *([warnings[r.index]] if r.index in warnings else [])]),
             ]
         )
     return rows
@@ -618,7 +647,7 @@ def write_pool_workbook(
     write_table(
         ws, POOL_COLUMNS, pool_rows(results, target), number_formats={"Cost £": MONEY_FORMAT}
     )
-    fit_widths(ws, {"Members": 40, "Conflicts": 60})
+    fit_widths(ws, {"Members": 40, "Notes": 60})
     answer = None if target is None else smallest_meeting(results, target)
     for row_no, r in enumerate(results, start=2):
         if answer is not None and r.index == answer.index:
