@@ -30,15 +30,26 @@ from openpyxl import Workbook, load_workbook
 
 from ooh.cli import cli
 from ooh.errors import InputError, OohError
-from ooh.rota.data import UNAVAILABLE, Clinician, Practice, RotaData, Settings, ShiftType, Site
+from ooh.rota.data import (
+    UNAVAILABLE,
+    Breach,
+    Clinician,
+    Practice,
+    RotaData,
+    Settings,
+    ShiftType,
+    Site,
+)
 from ooh.rota.pool import (
     Coalition,
+    PoolError,
     PoolResult,
     fill_warnings,
     growing_pools,
     ordered_practices,
     plot_pool,
     pool_data,
+    pool_rows,
     pool_sizes,
     read_coalitions,
     save_plot,
@@ -209,6 +220,32 @@ def test_parallel_processes_give_the_same_results(
     assert [r.index for r in parallel] == [1, 2, 3, 4]
     assert len(lines) == 4
     assert lines[-1].startswith("pool 4/4 done")
+
+
+def test_a_conflicting_pool_is_a_row_without_a_rota(data: RotaData) -> None:
+    # A1 is free on 3 dates but must work 5 shifts: A's pool cannot obey its hard rules
+    keen = tuple(replace(c, min_shifts=5) if c.id == "A1" else c for c in data.clinicians)
+    [row] = pool_sizes(
+        replace(data, clinicians=keen),
+        coalitions=[Coalition("A", ("A",))],
+        time_limit=TIME_LIMIT,
+        jobs=1,
+    )
+    assert (row.status, row.fill, row.cost, row.unfilled_required) == ("conflict", None, None, None)
+    assert any("A1" in line for line in row.conflicts)
+    assert pool_rows([row])[0][-1] == "\n".join(row.conflicts)
+
+
+def test_a_breach_in_any_pool_stops_the_run(
+    data: RotaData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ooh.rota.check
+
+    fake = Breach("min-rest", "A1", (MONDAY,), "Dr A1 rests 2 h between two shifts")
+    monkeypatch.setattr(ooh.rota.check, "check_rota", lambda *args, **kwargs: [fake])
+    with pytest.raises(PoolError, match=r"pool 1 \(A\): the rota breaks hard rules") as caught:
+        pool_sizes(data, coalitions=[Coalition("A", ("A",))], time_limit=TIME_LIMIT, jobs=1)
+    assert "min-rest: Dr A1 rests 2 h between two shifts" in str(caught.value)
 
 
 # ---- target -----------------------------------------------------------------------------------
