@@ -76,6 +76,9 @@ def test_one_absence_touches_only_the_vacated_shift_when_someone_is_free():
     assert done.people_changed == ["C1", "C3"]
     assert done.people_changed_unaffected == ["C3"]
     assert done.result.breaches == []
+    assert done.result.params["phase0_kept_previous"] is True
+    assert done.result.params["changed_people"] == 2  # C1 (forced) and C3
+    assert done.result.params["changed_assignments"] == 1  # C3 added (C1's removal is forced)
     rows = {(r.shift_id, r.clinician): (r.change, r.reason) for r in done.changes}
     assert rows == {
         (sid(1), "C1"): ("removed", f"unavailable on {day(1).isoformat()} (sick)"),
@@ -186,7 +189,7 @@ def test_new_demand_is_filled_by_one_extra_person():
 
 def test_demand_cut_removes_one_person_and_says_why():
     # Wednesday's DAY wanted 2 and had C1 and C2; it now wants 1: exactly one of them goes
-    # (keeping the previous rota whole is impossible: the solver must start elsewhere).
+    # (keeping the previous rota whole is impossible, so the first rota comes another way).
     data = rota(
         [person("C1"), person("C2"), person("C3")], [line("DAY", "08:00", "16:00", wanted=2)]
     )
@@ -197,6 +200,7 @@ def test_demand_cut_removes_one_person_and_says_why():
     assert len(removed) == 1 and next(iter(removed)).shift_id == sid(2)
     assert added == set()
     assert done.changes[0].reason == "demand cut to 1 place(s) (clinic closed)"
+    assert done.result.params["phase0_kept_previous"] is False  # started by the greedy dive
     assert done.result.breaches == []
 
 

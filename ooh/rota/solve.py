@@ -116,20 +116,31 @@ def solve(
 
         change = keep_previous(rota, list(previous), frozen_before)
 
-    # ---- phase 0: greedy dive, a full first rota to start from -----------------------------
-    greedy = model.clone()
-    order = greedy_order(rota)
-    if change is not None:  # a repair starts from the previous rota
-        kept = {v.index for v in change.keep}
-        order = change.keep + [v for v in order if v.index not in kept]
-    greedy.add_decision_strategy(order, cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE)
-    greedy.minimize(objectives.fill)
-    solver0 = cp_model.CpSolver()
-    greedy_parameters(solver0, params.time_limit * PHASE0_SHARE, params.seed, params.deterministic)
-    status0 = stop.solve(solver0, greedy)
+    # ---- phase 0: a full first rota to start from -----------------------------------------
+    used = 0.0
+    status0 = cp_model.UNKNOWN
+    if change is not None:  # a repair: the previous rota kept whole, open places filled
+        from ooh.rota.model.change import kept_model
+
+        solver0 = make_solver(params.time_limit * PHASE0_SHARE)
+        status0 = stop.solve(solver0, kept_model(model, change, objectives.fill))
+        info["phase0_kept_previous"] = status0 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        used += solver0.response_proto.deterministic_time
+    if status0 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # greedy dive
+        greedy = model.clone()
+        order = greedy_order(rota)
+        if change is not None:  # a repair dives through the previous rota first
+            kept = {v.index for v in change.keep}
+            order = change.keep + [v for v in order if v.index not in kept]
+        greedy.add_decision_strategy(order, cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE)
+        greedy.minimize(objectives.fill)
+        solver0 = cp_model.CpSolver()
+        limit0 = params.time_limit * PHASE0_SHARE
+        greedy_parameters(solver0, limit0, params.seed, params.deterministic)
+        status0 = stop.solve(solver0, greedy)
+        used += solver0.response_proto.deterministic_time
     info["phase0_status"] = solver0.status_name(status0)
     info["phase0_seconds"] = round(solver0.wall_time, 3)
-    used = solver0.response_proto.deterministic_time
     if status0 == cp_model.INFEASIBLE:  # proven without search: the hard rules contradict
         limit = max(5.0, params.time_limit - elapsed())
         return conflict(diagnose(data, shifts, limit, params.seed))
@@ -201,6 +212,7 @@ def solve(
         info["change_status"] = solver_c.status_name(status_c)
         info["change_seconds"] = round(solver_c.wall_time, 3)
         used += solver_c.response_proto.deterministic_time
+        proven1 = proven1 and status_c == cp_model.OPTIMAL
         if status_c in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             solution = list(solver_c.response_proto.solution)
             last = solver_c

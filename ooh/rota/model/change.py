@@ -78,29 +78,17 @@ def keep_previous(
     return ChangeObjective(expr, people, moved, weight, keep, len(forced))
 
 
-def first_rota(
-    model: cp_model.CpModel,
-    change: ChangeObjective,
-    fill: cp_model.LinearExprT,
-    time_limit: float,
-    seed: int,
-    deterministic: bool = False,
-) -> tuple[cp_model.CpSolver, Any]:
+def kept_model(
+    model: cp_model.CpModel, change: ChangeObjective, fill: cp_model.LinearExprT
+) -> cp_model.CpModel:
     """A repair's first rota: every keepable previous assignment kept, the open places
-    filled as well as possible around them. With most variables fixed this takes a fraction
-    of a second where a greedy dive over the whole model can take many; it is also the best
-    start for the fewest-changes phase. Infeasible (a kept set that no longer fits together)
-    or unknown: the caller falls back to the greedy dive."""
+    filled as well as possible around them (minimise ``fill``). With most variables fixed
+    CP-SAT solves this in a fraction of a second where a greedy dive over the whole model
+    can take many; it is also the best start for the fewest-changes phase. Infeasible (the
+    kept set no longer fits together, e.g. after a demand cut): the caller falls back to the
+    greedy dive."""
     trial = model.clone()
     for var in change.keep:
         trial.add(var == 1)
     trial.minimize(fill)
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = 1
-    p.random_seed = seed
-    if deterministic:
-        p.max_deterministic_time = max(0.1, time_limit)
-    else:
-        p.max_time_in_seconds = max(0.1, time_limit)
-    return solver, solver.solve(trial)
+    return trial
