@@ -30,6 +30,7 @@ from ooh.rota.repair import (
     Changes,
     DemandChange,
     apply_changes,
+    change_rows,
     read_changes,
     repair,
     write_changes_template,
@@ -202,6 +203,26 @@ def test_demand_cut_removes_one_person_and_says_why():
     assert done.changes[0].reason == "demand cut to 1 place(s) (clinic closed)"
     assert done.result.params["phase0_kept_previous"] is False  # started by the greedy dive
     assert done.result.breaches == []
+
+
+def test_change_labels_keep_forced_removals_apart_from_moves():
+    # C1 is off Monday (forced) and, in this hand-made outcome, also gives up Tuesday for
+    # Thursday: Monday is "removed", Tuesday "moved off", Thursday "moved on".
+    data = rota([person("C1"), person("C2")], [DAY])
+    prepared = apply_changes(data, Changes((away("C1", 0),)))
+    previous = [on(0, "C1"), on(1, "C1"), on(2, "C2")]
+    after = [on(0, "C2"), on(2, "C2"), on(3, "C1")]
+    rows = [
+        (r.shift_id, r.clinician, r.change, r.reason)
+        for r in change_rows(prepared, previous, after)
+    ]
+    monday = day(0).isoformat()
+    assert rows == [
+        (sid(0), "C1", "removed", f"unavailable on {monday} (sick)"),
+        (sid(0), "C2", "added", f"covers C1 (unavailable on {monday} (sick))"),
+        (sid(1), "C1", "moved off", f"moved to {sid(3)}"),
+        (sid(3), "C1", "moved on", "fills a place that was open"),
+    ]
 
 
 # ---- what never moves -----------------------------------------------------------------------

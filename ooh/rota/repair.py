@@ -549,7 +549,10 @@ def change_rows(
             reason = "released so the rota stays within the rules after the changes"
         rows.append(
             ChangeRow(
-                a.shift_id, a.clinician, "moved off" if moved(a.clinician) else "removed", reason
+                a.shift_id,
+                a.clinician,
+                "moved off" if moved(a.clinician) and a not in forced else "removed",
+                reason,
             )
         )
     for a in added:
