@@ -26,11 +26,16 @@ def test_target_place_filled_only_when_worth_its_points():
     # second (target) place of a priority-1 shift: worth 400 points, plus 16 points of hours
     # fairness (8 h x 2 points between the two GPs); a GP costs 8 h x rate
     two_places = line("DAY", "08:00", "16:00", days=[0], needed=1, wanted=2, priority=1)
-    cheap = rota([person("C1", hourly_rate=10), person("C2", hourly_rate=10)], [two_places])
+    hours_2 = rules(Weights(clinician_hours=2))  # the weights this hand calculation uses
+    cheap = rota(
+        [person("C1", hourly_rate=10), person("C2", hourly_rate=10)], [two_places], rules=hours_2
+    )
     result = run(cheap)
     assert len(result.assignments) == 2  # 80 points < 416
     assert result.objective == 160.0  # 2 x 80, nothing missed
-    dear = rota([person("C1", hourly_rate=100), person("C2", hourly_rate=100)], [two_places])
+    dear = rota(
+        [person("C1", hourly_rate=100), person("C2", hourly_rate=100)], [two_places], rules=hours_2
+    )
     result = run(dear)
     assert len(result.assignments) == 1  # 800 points > 416
     assert [(g.place, g.required) for g in result.gaps] == [(2, False)]
@@ -117,12 +122,13 @@ def test_members_before_locums():
     # locum GBP 90/h + 20 points per locum hour = 110 > member GBP 100/h
     member = person("M1", hourly_rate=100)
     locum = person("L1", hourly_rate=90, is_locum=True, practice=None)
-    result = run(rota([member, locum], [WED]))
+    locum_20 = rules(Weights(locum=20))  # the weights this hand calculation uses
+    result = run(rota([member, locum], [WED], rules=locum_20))
     assert worked(result, "M1") == ["2027-02-03/DAY"]
     assert result.objective == 800.0
     # with the member on leave the locum fills the required place
     leave = {("M1", day(2)): Availability(AvailabilityKind.UNAVAILABLE)}
-    result = run(rota([member, locum], [WED], availability=leave))
+    result = run(rota([member, locum], [WED], availability=leave, rules=locum_20))
     assert worked(result, "L1") == ["2027-02-03/DAY"]
     assert result.objective == 8 * 90 + 8 * 20
 

@@ -160,15 +160,17 @@ class Weights:
     """
 
     target: int = 400  # per unfilled target place above the required number (x priority)
-    practice_fair_share: int = 10  # per hour a practice is away from its list-size share
-    clinician_hours: int = 2  # per hour a clinician is away from their fair share of hours
+    practice_fair_share: int = 30  # per hour a practice is away from its list-size share
+    clinician_hours: int = 10  # per hour a clinician is away from their fair share of hours
     clinician_nights: int = 30  # per night away from fair share (of their role)
     clinician_weekends: int = 30  # per weekend shift away from fair share (of their role)
     clinician_bank_holidays: int = 40  # per bank-holiday shift away from fair share
     requests: int = 50  # per request weight unit not honoured
     preferences: int = 10  # per "prefers"/"prefers not" day not honoured
+    # Fairness outweighs the pay differences between members (a few GBP an hour); locums,
+    # at 100 points an hour on top of their pay, come only where members cannot fill.
     cost: int = 1  # per GBP of pay
-    locum: int = 20  # per locum hour, on top of cost: members first
+    locum: int = 100  # per locum hour, on top of cost: members first
 
 
 @dataclass(frozen=True)
