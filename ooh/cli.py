@@ -27,7 +27,7 @@ LAZY_COMMANDS: dict[str, str] = {
 
 SHORT_HELP: dict[str, str] = {
     "demo": "Run the rota planner and gain-share modeller on built-in sample data.",
-    "template": "Write blank input templates (rota workbook, contract file, activity).",
+    "template": "Write blank input templates (rota workbook, rota changes, contract, activity).",
     "rota": "Plan, check and explain out-of-hours rotas.",
     "gainshare": "Settle, simulate and compare gain-share contracts.",
     "bench": "Benchmarks: published rostering instances, scaling, gain-share throughput.",

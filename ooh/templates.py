@@ -7,7 +7,7 @@ import click
 
 @click.group("template")
 def template_group() -> None:
-    """Write blank input templates (rota workbook, contract file, activity)."""
+    """Write blank input templates (rota workbook, rota changes, contract, activity)."""
 
 
 @template_group.command("rota")
