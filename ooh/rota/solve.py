@@ -158,10 +158,10 @@ def solve(
             )
 
     # ---- phase 1: required places (skipped when the greedy rota fills them all) ------------
-    if best_fill == 0:
-        info["phase1_status"] = "OPTIMAL"
+    if best_fill == 0 or (stop.hit and solution):  # all filled, or Ctrl-C: keep the greedy rota
+        info["phase1_status"] = "OPTIMAL" if best_fill == 0 else "SKIPPED (interrupted)"
         info["phase1_seconds"] = 0.0
-        proven1 = True
+        proven1 = best_fill == 0
     else:
         model.minimize(objectives.fill)
         solver1 = make_solver(params.time_limit * PHASE1_SHARE, near_hint=bool(solution))
