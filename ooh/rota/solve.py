@@ -126,7 +126,10 @@ def solve(
         status0 = stop.solve(solver0, kept_model(model, change, objectives.fill))
         info["phase0_kept_previous"] = status0 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         used += solver0.response_proto.deterministic_time
-    if status0 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # greedy dive
+    # soft cover only (no required place to fill first): the greedy dive has nothing to aim
+    # for and, on contract-heavy rotas, rarely completes; phase 1 then just finds a rota
+    soft_only = isinstance(objectives.fill, int)
+    if status0 not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and not soft_only:  # greedy dive
         greedy = model.clone()
         order = greedy_order(rota)
         if change is not None:  # a repair dives through the previous rota first
@@ -139,8 +142,9 @@ def solve(
         greedy_parameters(solver0, limit0, params.seed, params.deterministic)
         status0 = stop.solve(solver0, greedy)
         used += solver0.response_proto.deterministic_time
-    info["phase0_status"] = solver0.status_name(status0)
-    info["phase0_seconds"] = round(solver0.wall_time, 3)
+    if change is not None or not soft_only:
+        info["phase0_status"] = solver0.status_name(status0)
+        info["phase0_seconds"] = round(solver0.wall_time, 3)
     if status0 == cp_model.INFEASIBLE:  # proven without search: the hard rules contradict
         limit = max(5.0, params.time_limit - elapsed())
         return conflict(diagnose(data, shifts, limit, params.seed))
