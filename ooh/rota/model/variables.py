@@ -33,6 +33,8 @@ def ineligibility(data: RotaData, clinician: Clinician, shift: Shift) -> str | N
         return f"does not work at site {st.site}"
     if not data.availability_of(clinician.id, shift.date).allows(st.id):
         return f"availability on {shift.date.isoformat()} does not allow {st.id}"
+    if (st.id, 0) in clinician.max_shifts_by_type:  # no variable: a smaller model
+        return f"may work at most 0 {st.id} shifts (max shifts per line)"
     return None
 
 
