@@ -33,8 +33,8 @@ def template_rota(output: str) -> None:
     "--output-dir",
     default=".",
     show_default=True,
-    type=click.Path(file_okay=False),
-    help="Folder for contract.toml and activity.xlsx.",
+    type=click.Path(),  # checked by write_templates: a file here is an input error (exit 1)
+    help="Folder for contract.toml and activity.xlsx (created if missing).",
 )
 def template_gainshare(output_dir: str) -> None:
     """Write a commented contract file and an activity template."""

@@ -343,3 +343,18 @@ def test_rota_named_in_the_contract_is_used_for_hours(files, tmp_path):
     (tmp_path / "rota.xlsx").unlink()
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1 and "rota workbook not found" in result.output
+
+
+def test_template_gainshare_creates_its_folder_and_refuses_a_file(tmp_path):
+    # As written in the README: `ooh template gainshare -o terms/` on a fresh machine.
+    result = CliRunner().invoke(cli, ["template", "gainshare", "-o", str(tmp_path / "terms")])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "terms").iterdir()) == [
+        "activity.xlsx",
+        "contract.toml",
+    ]
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("keep me")
+    result = CliRunner().invoke(cli, ["template", "gainshare", "-o", str(a_file)])
+    assert result.exit_code == 1 and "is a file" in result.output
+    assert a_file.read_text() == "keep me"

@@ -142,8 +142,9 @@ ACTIVITY_README = [
 def write_templates(output_dir: str | Path) -> list[Path]:
     """Write contract.toml and activity.xlsx into ``output_dir``; never over existing files."""
     out = Path(output_dir)
-    if not out.is_dir():
-        raise OohError(f"{out}: folder does not exist")
+    if out.exists() and not out.is_dir():
+        raise OohError(f"{out}: is a file; give a folder for the templates")
+    out.mkdir(parents=True, exist_ok=True)
     contract = out / "contract.toml"
     activity = out / "activity.xlsx"
     for path in (contract, activity):

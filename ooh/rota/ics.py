@@ -161,10 +161,9 @@ OPTIONAL = (
 def _load(path: Path) -> Any:
     from openpyxl import load_workbook
 
-    if not path.exists():
-        raise OohError(f"{path}: file not found")
-    if path.is_dir():
-        raise OohError(f"{path}: is a folder; give the rota workbook (.xlsx)")
+    from ooh.safety import check_workbook
+
+    check_workbook(path)  # missing, a folder, not a workbook, hostile or oversized: refused
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several kinds for a non-workbook
