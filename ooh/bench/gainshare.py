@@ -76,7 +76,7 @@ def run_simulate(draws: int, workers: int = 2, seed: int = 2026) -> dict[str, An
         **_shape(contract),
         "draws": draws,
         "workers": workers,
-        "seconds": round(seconds, 3),
+        "seconds": round(seconds, 6),
         "draws_per_second": round(draws / seconds),
         "mean_payment": round(sim.summary["mean_payment"], 2),
     }
@@ -97,7 +97,7 @@ def run_settle(draws: int, seed: int = 2026) -> dict[str, Any]:
         "case": "settle",
         **_shape(contract),
         "draws": draws,
-        "seconds": round(seconds, 3),
+        "seconds": round(seconds, 6),
         "draws_per_second": round(draws / seconds),
         "mean_transfer": round(float(out.transfer.mean()) / terms.unit, 2),
     }
@@ -139,7 +139,7 @@ def run_oracle(draws: int, seed: int = 2026) -> dict[str, Any]:
         "case": "oracle",
         **_shape(contract),
         "draws": draws,
-        "seconds": round(seconds, 3),
+        "seconds": round(seconds, 6),
         "draws_per_second": round(draws / seconds, 1),
         "compared": draws * len(_OUTCOME_FIELDS),
         "mismatches": len(mismatches),
@@ -177,7 +177,7 @@ def run_sweep(points: int, draws: int, seed: int = 2026) -> dict[str, Any]:
         "points": len(result.points),
         "keys": [k for k, _ in grid],
         "draws": draws,
-        "seconds": round(seconds, 3),
+        "seconds": round(seconds, 6),
         "points_per_second": round(len(result.points) / seconds, 1),
         "settled_draws_per_second": round(2 * draws * len(result.points) / seconds),
     }
@@ -270,6 +270,8 @@ def markdown_table(report: dict[str, Any]) -> str:
         f"figures), {orc['mismatches']} differ"
         + (": " + "; ".join(orc["mismatch_examples"]) if orc["mismatches"] else "."),
     ]
+    codes = sorted({str(case.get("code")) for case in c.values()})
+    lines += ["", f"Code measured: {', '.join(codes)}."]
     if report["targets"]:
         lines += ["", "| target | measured | met |", "|---|---|---|"]
         for t in report["targets"]:

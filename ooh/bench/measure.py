@@ -29,6 +29,26 @@ def peak_rss_mb() -> float:
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
+def code_version() -> str:
+    """The code being measured: the git commit (``+changes`` when files under ooh/ differ
+    from it), else the package version when not run from a checkout."""
+    import ooh
+
+    root = Path(ooh.__file__).resolve().parent.parent
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
+        )
+        changes = subprocess.run(
+            ["git", "status", "--porcelain", "--", "ooh"], cwd=root, capture_output=True, text=True
+        )
+    except OSError:
+        return ooh.__version__
+    if commit.returncode != 0:
+        return ooh.__version__
+    return commit.stdout.strip() + ("+changes" if changes.stdout.strip() else "")
+
+
 def run_in_subprocess(target: str, kwargs: dict[str, Any]) -> dict[str, Any]:
     """``target(**kwargs)`` in a new process; its result with ``peak_rss_mb`` added.
 
@@ -52,8 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     """Child entry point: ``python -m ooh.bench.measure module:function JSON_KWARGS OUT``."""
     target, kwargs, out = sys.argv[1:] if argv is None else argv
     module_name, function = target.split(":")
+    code = code_version()  # before the run: the code this process has loaded
     run = getattr(importlib.import_module(module_name), function)
     result = run(**json.loads(kwargs))
+    result["code"] = code
     result["peak_rss_mb"] = peak_rss_mb()
     Path(out).write_text(json.dumps(result), encoding="utf-8")
     return 0

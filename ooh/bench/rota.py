@@ -403,6 +403,8 @@ def markdown_tables(report: dict[str, Any]) -> str:
                     f"| {r['size']} | {c['t']:g} | {c['phase']} | {_fmt(c['objective'])} "
                     f"| {_fmt(c['bound'])} | {_fmt(c['gap_pct'], 2)} | {_fmt(c['unfilled_required'])} |"
                 )
+    codes = sorted({str(r.get("code")) for r in rows})
+    out += ["", f"Code measured: {', '.join(codes)}."]
     if report["targets"]:
         out += ["", "| target | measured | met |", "|---|---|---|"]
         for t in report["targets"]:
