@@ -348,7 +348,7 @@ _PAIR_LISTS = {"max_shifts_by_type": "=", "cannot_follow": ">"}
 
 def _pairs(column: Column, parts: list[str]) -> Any:
     sep = _PAIR_LISTS[column.field]
-    pairs = []
+    pairs: list[tuple[str, Any]] = []
     for part in parts:
         left, found, right = (p.strip() for p in part.partition(sep))
         if not found or not left or not right:

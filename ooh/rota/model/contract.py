@@ -14,6 +14,7 @@ the existing ``add_consecutive_days``.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -34,7 +35,7 @@ def add_period_hours(m: RotaModel) -> None:
         hi = None if clinician.max_period_hours is None else round(clinician.max_period_hours * 60)
         minutes = [m.info[s].minutes for s in shifts]
         lits = [m.x[(c, s)] for s in shifts]
-        total = cp_model.LinearExpr.WeightedSum(lits, minutes)
+        total = cp_model.LinearExpr.weighted_sum(lits, minutes)
         key = ("period_hours", clinician.id)
         if lo > 0:
             m.add(total >= lo, key)
@@ -63,7 +64,7 @@ def worked_days(m: RotaModel, c: int) -> list[cp_model.IntVar | None]:
         if ind is not None:
             shifts = [m.x[(c, s)] for s in m.by_clinician[c] if m.info[s].day == d]
             if len(shifts) > 1:
-                m.model.AddBoolOr(shifts).OnlyEnforceIf(ind)
+                m.model.add_bool_or(shifts).only_enforce_if(ind)
         out.append(ind)
     return out
 
@@ -77,39 +78,39 @@ def _forbid_short_runs(
     days = worked_days(m, c)
     n = len(days)
 
-    def is_run(d: int) -> cp_model.LinearExprT | bool | None:
+    def is_run(d: int) -> Any:
         """Literal "date d belongs to the run kind"; True/False when fixed."""
         ind = days[d]
         if ind is None:
             return not of_work  # never worked: always a day off
-        return ind if of_work else ind.Not()
+        return ind if of_work else ind.negated()
 
-    def is_other(d: int) -> cp_model.LinearExprT | bool:
+    def is_other(d: int) -> Any:
         ind = days[d]
         if ind is None:
             return of_work
-        return ind.Not() if of_work else ind
+        return ind.negated() if of_work else ind
 
     for length in range(1, minimum):
         for first in range(1, n - length):  # the dates first-1 and first+length exist
             last = first + length - 1
-            clause: list[cp_model.LinearExprT] = []
+            clause: list[Any] = []
             possible = True
             for d in (first - 1, last + 1):  # both neighbours of the other kind
                 lit = is_other(d)
                 if lit is False:
                     possible = False
                 elif lit is not True:
-                    clause.append(lit.Not())  # type: ignore[union-attr]
+                    clause.append(lit.negated())
             for d in range(first, last + 1):  # every date inside of the run kind
                 lit = is_run(d)
                 if lit is False:
                     possible = False
                 elif lit is not True:
-                    clause.append(lit.Not())  # type: ignore[union-attr]
+                    clause.append(lit.negated())
             # never empty: a date fixed as the run kind cannot also be fixed as the other
             if possible:
-                m.model.AddBoolOr(clause).OnlyEnforceIf(m.guard(key))
+                m.model.add_bool_or(clause).only_enforce_if(m.guard(key))
 
 
 def add_min_consecutive_days(m: RotaModel) -> None:
