@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from ooh.rota.cli_options import solver_options
+
 
 @click.command("repair")
 @click.argument("inputs", type=click.Path(dir_okay=False))
@@ -35,23 +37,7 @@ import click
     default=None,
     help="Shifts starting before this date (already worked) never move. Default: none frozen.",
 )
-@click.option(
-    "--time-limit",
-    default=60.0,
-    show_default=True,
-    type=click.FloatRange(min=0.1),
-    help="Seconds the solver may search.",
-)
-@click.option("--seed", default=0, show_default=True, type=int, help="Random seed of the search.")
-@click.option(
-    "--workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Parallel search workers (cores).",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
-@click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@solver_options
 def repair_command(
     inputs: str,
     rota: str,
