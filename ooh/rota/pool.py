@@ -23,7 +23,6 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -550,6 +549,9 @@ def _csv_rows(file: Path) -> list[list[Any]]:
 def _xlsx_rows(file: Path) -> tuple[str, list[list[Any]]]:
     from openpyxl import load_workbook
 
+    from ooh.safety import check_workbook
+
+    check_workbook(file)  # hostile, oversized or not a workbook: a clear error first
     try:
         with open(file, "rb") as handle:
             wb = load_workbook(handle, read_only=True, data_only=True)
@@ -639,7 +641,7 @@ def write_pool_workbook(
 
     from ooh import __version__
     from ooh.excel import GAP_FILL, MONEY_FORMAT, OK_FILL, fit_widths, write_key_values, write_table
-    from ooh.outputs import write_atomically
+    from ooh.outputs import write_atomically, written_at
 
     wb = Workbook()
     ws = wb.active
@@ -673,7 +675,7 @@ def write_pool_workbook(
     info = wb.create_sheet("Run info")
     pairs: list[tuple[str, object]] = [
         ("ooh version", __version__),
-        ("Written at (UTC)", datetime.now(UTC).replace(microsecond=0, tzinfo=None)),
+        ("Written at (UTC)", written_at()),
         *((str(k), _plain(v)) for k, v in run_info.items()),
         ("Pools", len(results)),
     ]
