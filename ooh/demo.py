@@ -28,7 +28,7 @@ Echo = Callable[[str], None]
 )
 @click.option(
     "--time-limit",
-    default=30.0,
+    default=60.0,  # the same as `ooh rota solve`
     show_default=True,
     type=click.FloatRange(min=0.1),
     help="Seconds the rota solver may search.",
