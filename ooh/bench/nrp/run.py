@@ -93,7 +93,8 @@ def run_instance(
         objective=result.objective,
         evaluated=ev.penalty,
         best_known=best,
-        gap_pct=None if not best else round(100 * (ev.penalty - best) / best, 2),
+        # no roster found: the evaluator scores the empty roster, which is no result to rank
+        gap_pct=None if not best or result.objective is None else _gap(ev.penalty, best),
         bound=result.bound,
         time_to_best=round(last[0], 1),
         runtime=round(result.runtime, 1),
@@ -102,6 +103,10 @@ def run_instance(
         status=result.status.value,
         load_average=round(os.getloadavg()[0], 2),
     )
+
+
+def _gap(value: int, best: int) -> float:
+    return round(100 * (value - best) / best, 2)
 
 
 HEADER = (
