@@ -462,6 +462,7 @@ CLINICIANS = Sheet(
             "commas (0: never that line); blank for no such limit.",
             example="NIGHT-A=4, CAR-EVE=0",
             default=_default(Clinician, "max_shifts_by_type"),
+            refers_to="Shift types",
         ),
     ),
 )
@@ -851,6 +852,7 @@ RULES = Sheet(
             "for none.",
             example="LATE>EARLY",
             default=_default(Rules, "cannot_follow"),
+            refers_to="Shift types",
         ),
     ),
 )

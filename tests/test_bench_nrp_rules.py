@@ -246,3 +246,36 @@ def test_badly_written_pairs_are_reported_at_their_cell(tmp_path):
         read_workbook(path)
     assert f"Clinicians!{col}2" in str(err.value)
     assert "LINE=n" in str(err.value)
+
+
+def test_unknown_shift_lines_in_pairs_are_reported_at_their_cell(tmp_path):
+    import pytest
+    from openpyxl import load_workbook
+
+    from ooh.errors import InputError
+    from ooh.rota.io import read_workbook, write_input_workbook
+
+    c1 = person("C1", max_shifts_by_type=(("LATE", 3),), max_hours_per_week=48)
+    lines = [line("LATE", "14:00", "20:00"), line("EARLY", "07:00", "13:00")]
+    data = rota([c1], lines, rules=Rules(cannot_follow=frozenset({("LATE", "EARLY")})))
+    path = tmp_path / "inputs.xlsx"
+    write_input_workbook(data, path)
+    wb = load_workbook(path)
+    clinicians = wb["Clinicians"]
+    col = next(c.column_letter for c in clinicians[1] if c.value == "Max shifts per line")
+    clinicians[f"{col}2"] = "LATTE=3"
+    rules = wb["Rules"]
+    row = next(r for r in range(1, rules.max_row + 1) if rules.cell(r, 1).value == "Cannot follow")
+    rules.cell(row, 2).value = "LATE>ERLY"
+    wb.save(path)
+    with pytest.raises(InputError) as err:
+        read_workbook(path)
+    text = str(err.value)
+    assert (
+        f'Clinicians!{col}2: unknown shift type "LATTE" (not on the Shift types sheet); '
+        'did you mean "LATE"?' in text
+    )
+    assert (
+        f'Rules!B{row}: unknown shift type "ERLY" (not on the Shift types sheet); '
+        'did you mean "EARLY"?' in text
+    )

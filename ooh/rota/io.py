@@ -363,6 +363,15 @@ def _pairs(column: Column, parts: list[str]) -> Any:
     return tuple(sorted(pairs)) if sep == "=" else frozenset(pairs)
 
 
+def _referenced(field_name: str, value: Any) -> list[str]:
+    """The names a cell refers to: its items, or the shift lines in LINE=n / A>B pairs."""
+    if field_name == "max_shifts_by_type":
+        return sorted({line for line, _ in value})
+    if field_name == "cannot_follow":
+        return sorted({line for pair in value for line in pair})
+    return sorted(value) if isinstance(value, frozenset) else [value]
+
+
 def _pair_text(column: Column, value: Any) -> str:
     return ", ".join(f"{a}{_PAIR_LISTS[column.field]}{b}" for a, b in sorted(value))
 
@@ -412,6 +421,7 @@ class _Reader:
     def __init__(self, book: _Book, issues: IssueCollector) -> None:
         self.book = book
         self.issues = issues
+        self.value_cells: dict[str, str] = {}  # key/value sheets: field -> "Sheet!B7"
 
     # -- sheets and headers --
 
@@ -631,6 +641,7 @@ class _Reader:
                 )
                 continue
             first_row[column.field] = r
+            self.value_cells[column.field] = where
             parsed, problem = self.value(ws, r, found["value"], column)
             if problem:
                 self.issues.add(where, problem)
@@ -681,8 +692,7 @@ def _check_refs(
             value = row.values.get(column.field)
             if value is None:
                 continue
-            items = sorted(value) if isinstance(value, frozenset) else [value]
-            for item in items:
+            for item in _referenced(column.field, value):
                 if item in name_set:
                     continue
                 hint = _suggest(item, names)
@@ -745,6 +755,8 @@ def read_workbook(path: str | os.PathLike[str]) -> RotaData:
     _check_fixed_days(issues, fixed, shift_types, settings)
     _check_fixed_twice(issues, fixed)
     rules = _read_rules(reader)
+    if rules is not None and rules.cannot_follow:
+        _check_rule_refs(issues, reader, rules, known)
 
     _sort_issues(issues)
     issues.raise_if_any()
@@ -820,6 +832,20 @@ def _read_rules(reader: _Reader) -> Rules | None:
     plain = {k: v for k, v in values.items() if not k.startswith("weights.")}
     # A blank "Max shifts per week" means no limit, which is its default: nothing to set.
     return Rules(**plain, weights=Weights(**weights))
+
+
+def _check_rule_refs(
+    issues: IssueCollector, reader: _Reader, rules: Rules, known: dict[str, list[str] | None]
+) -> None:
+    """The Rules sheet's shift-line pairs name shift lines that exist."""
+    lines = known.get("Shift types")
+    if lines is None:
+        return
+    where = reader.value_cells.get("cannot_follow", schema.RULES.name)
+    for line in _referenced("cannot_follow", rules.cannot_follow):
+        if line not in lines:
+            hint = _suggest(line, lines) or f"; known: {', '.join(lines[:12]) or 'none'}"
+            issues.add(where, f'unknown shift type "{line}" (not on the Shift types sheet){hint}')
 
 
 def _check_clinicians(issues: IssueCollector, rows: list[_Row] | None) -> None:
