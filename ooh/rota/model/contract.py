@@ -59,10 +59,11 @@ def worked_days(m: RotaModel, c: int) -> list[cp_model.IntVar | None]:
     date (None: no eligible shift, never worked). Shares the model's day indicators and
     adds the missing direction (indicator -> some shift)."""
     out = []
+    by_day = m.shifts_on_day(c)
     for d in range(m.days):
         ind = m.day_indicator(c, d, night_only=False)
         if ind is not None:
-            shifts = [m.x[(c, s)] for s in m.by_clinician[c] if m.info[s].day == d]
+            shifts = [m.x[(c, s)] for s in by_day[d]]
             if len(shifts) > 1:
                 m.model.add_bool_or(shifts).only_enforce_if(ind)
         out.append(ind)

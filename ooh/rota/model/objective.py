@@ -256,7 +256,7 @@ def _day_literal(
     """1 when a want-to-work day is not worked / an avoid day is worked (None: no shift the
     clinician could work that day, so no rota can honour or break it)."""
     d = (day - m.data.settings.period_start).days
-    shifts = [s for s in m.by_clinician[c] if m.info[s].day == d]
+    shifts = m.shifts_on_day(c).get(d, [])
     if not shifts:
         return None
     lits = [m.x[(c, s)] for s in shifts]

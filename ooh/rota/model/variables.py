@@ -15,15 +15,15 @@ from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cached_property
 
 from ortools.sat.python import cp_model
 
-from ooh.rota.data import Clinician, RotaData, Shift, real_utc
+from ooh.rota.data import Clinician, RotaData, Shift, ShiftType, real_utc
 
 
-def ineligibility(data: RotaData, clinician: Clinician, shift: Shift) -> str | None:
-    """Why the clinician cannot take the shift at all (None: eligible)."""
-    st = shift.type
+def line_ineligibility(clinician: Clinician, st: ShiftType) -> str | None:
+    """Why the clinician can take no shift of the line on any date (None: the date decides)."""
     if clinician.role != st.role:
         return f"role is {clinician.role}, the shift needs {st.role}"
     missing = sorted(st.skills - clinician.skills)
@@ -31,10 +31,19 @@ def ineligibility(data: RotaData, clinician: Clinician, shift: Shift) -> str | N
         return f"lacks required skill(s) {', '.join(missing)}"
     if clinician.sites and st.site not in clinician.sites:
         return f"does not work at site {st.site}"
-    if not data.availability_of(clinician.id, shift.date).allows(st.id):
-        return f"availability on {shift.date.isoformat()} does not allow {st.id}"
     if (st.id, 0) in clinician.max_shifts_by_type:  # no variable: a smaller model
         return f"may work at most 0 {st.id} shifts (max shifts per line)"
+    return None
+
+
+def ineligibility(data: RotaData, clinician: Clinician, shift: Shift) -> str | None:
+    """Why the clinician cannot take the shift at all (None: eligible)."""
+    st = shift.type
+    why = line_ineligibility(clinician, st)
+    if why is not None:
+        return why
+    if not data.availability_of(clinician.id, shift.date).allows(st.id):
+        return f"availability on {shift.date.isoformat()} does not allow {st.id}"
     return None
 
 
@@ -72,10 +81,16 @@ class RotaModel:
     _night_day: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     _work_day: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     _extra: dict[int, cp_model.IntVar] = field(default_factory=dict)  # people above wanted
+    _on_day: dict[int, dict[int, list[int]]] = field(default_factory=dict)
+
+    @cached_property
+    def dates(self) -> list[date]:
+        """The period's dates (computed once: Settings.dates builds a new list each time)."""
+        return self.data.settings.dates
 
     @property
     def days(self) -> int:
-        return len(self.data.settings.dates)
+        return len(self.dates)
 
     def guard(self, key: Hashable) -> list[cp_model.IntVar]:
         """Enforcement literals for a hard-rule group: none normally; in diagnosis mode
@@ -102,9 +117,15 @@ class RotaModel:
             ct.only_enforce_if(guard)
 
     def shifts_on_day(self, c: int) -> dict[int, list[int]]:
-        by_day: dict[int, list[int]] = defaultdict(list)
-        for s in self.by_clinician[c]:
-            by_day[self.info[s].day].append(s)
+        """The clinician's eligible shifts by start date index, in by_clinician order.
+        Built once per clinician, so per-date rules cost the clinician's shifts, not
+        dates x shifts. Shared: do not modify."""
+        by_day = self._on_day.get(c)
+        if by_day is None:
+            by_day = {}
+            for s in self.by_clinician[c]:
+                by_day.setdefault(self.info[s].day, []).append(s)
+            self._on_day[c] = by_day
         return by_day
 
     def day_indicator(self, c: int, day: int, night_only: bool) -> cp_model.IntVar | None:
@@ -116,9 +137,7 @@ class RotaModel:
         if (c, day) in store:
             return store[(c, day)]
         shifts = [
-            s
-            for s in self.by_clinician[c]
-            if self.info[s].day == day and (self.info[s].night or not night_only)
+            s for s in self.shifts_on_day(c).get(day, []) if self.info[s].night or not night_only
         ]
         if not shifts:
             return None
@@ -127,7 +146,7 @@ class RotaModel:
         else:
             cid = self.data.clinicians[c].id
             kind = "night" if night_only else "works"
-            ind = self.model.new_bool_var(f"{kind}[{cid},{self.data.settings.dates[day]}]")
+            ind = self.model.new_bool_var(f"{kind}[{cid},{self.dates[day]}]")
             for s in shifts:
                 self.model.add_implication(self.x[(c, s)], ind)
         store[(c, day)] = ind
@@ -168,14 +187,20 @@ def create_variables(data: RotaData, shifts: list[Shift], diagnose: bool = False
     x: dict[tuple[int, int], cp_model.IntVar] = {}
     by_clinician: list[list[int]] = [[] for _ in data.clinicians]
     by_shift: list[list[int]] = [[] for _ in shifts]
-    # group shifts by role first: eligibility is checked only against matching lines
-    shifts_by_role: dict[str, list[int]] = defaultdict(list)
+    # group shifts by line: the line-level tests of ``ineligibility`` run once per
+    # (clinician, line), and only the lines a clinician may work are scanned by date
+    by_line: dict[str, list[int]] = defaultdict(list)
     for i, s in enumerate(shifts):
-        shifts_by_role[s.type.role].append(i)
+        by_line[s.type.id].append(i)
     for c, clinician in enumerate(data.clinicians):
-        for i in shifts_by_role.get(clinician.role, []):
+        lines = [
+            indices
+            for indices in by_line.values()
+            if line_ineligibility(clinician, shifts[indices[0]].type) is None
+        ]
+        for i in sorted(i for indices in lines for i in indices):  # variables in shift order
             shift = shifts[i]
-            if ineligibility(data, clinician, shift) is None:
+            if data.availability_of(clinician.id, shift.date).allows(shift.type.id):
                 x[(c, i)] = model.new_bool_var(f"x[{clinician.id},{shift.id}]")
                 by_clinician[c].append(i)
                 by_shift[i].append(c)
