@@ -13,6 +13,8 @@ import math
 from bisect import bisect_left
 from collections import defaultdict
 
+from ortools.sat.python import cp_model
+
 from ooh.rota.model.variables import RotaModel
 
 WEEK = 7
@@ -105,11 +107,18 @@ def _windows(m: RotaModel, c: int, key: str, weights: dict[int, int], limit: int
     period (windows fully inside it) <= limit."""
     by_day = m.shifts_on_day(c)
     cid = m.data.clinicians[c].id
+    day_weight = [sum(weights[s] for s in by_day.get(d, [])) for d in range(m.days)]
+    most = sum(day_weight[:WEEK])  # the window's largest possible sum, slid one date a step
     for first in range(m.days - WEEK + 1):
-        shifts = [s for d in range(first, first + WEEK) for s in by_day.get(d, [])]
-        if sum(weights[s] for s in shifts) <= limit:
+        if first:
+            most += day_weight[first + WEEK - 1] - day_weight[first - 1]
+        if most <= limit:
             continue  # cannot be broken: no constraint needed
-        m.add(sum(weights[s] * m.x[(c, s)] for s in shifts) <= limit, (key, cid))
+        shifts = [s for d in range(first, first + WEEK) for s in by_day.get(d, [])]
+        expr = cp_model.LinearExpr.weighted_sum(
+            [m.x[(c, s)] for s in shifts], [weights[s] for s in shifts]
+        )
+        m.add(expr <= limit, (key, cid))
 
 
 def add_hours_per_week(m: RotaModel) -> None:
