@@ -157,7 +157,7 @@ def _max_run(m: RotaModel, c: int, key: str, limit: int, night_only: bool) -> No
         window = [ind for ind in indicators[first : first + limit + 1] if ind is not None]
         if len(window) <= limit:
             continue  # a date with no eligible shift already breaks the run
-        m.add(sum(window) <= limit, (key, cid))
+        m.add(cp_model.LinearExpr.sum(window) <= limit, (key, cid))
 
 
 def add_consecutive_nights(m: RotaModel) -> None:
