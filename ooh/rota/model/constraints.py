@@ -26,7 +26,8 @@ def add_capacity(m: RotaModel) -> None:
     for s, cands in enumerate(m.by_shift):
         wanted = m.shifts[s].type.wanted
         if len(cands) > wanted and m.shifts[s].type.over_weight is None:
-            m.add(sum(m.x[(c, s)] for c in cands) <= wanted, ("capacity", m.shifts[s].id))
+            people = cp_model.LinearExpr.sum([m.x[(c, s)] for c in cands])
+            m.add(people <= wanted, ("capacity", m.shifts[s].id))
 
 
 def add_fixed_bookings(m: RotaModel) -> None:
@@ -107,16 +108,19 @@ def _windows(m: RotaModel, c: int, key: str, weights: dict[int, int], limit: int
     period (windows fully inside it) <= limit."""
     by_day = m.shifts_on_day(c)
     cid = m.data.clinicians[c].id
-    day_weight = [sum(weights[s] for s in by_day.get(d, [])) for d in range(m.days)]
+    # each date's literals and weights once: a shift lies in up to 7 windows
+    lits = [[m.x[(c, s)] for s in by_day.get(d, [])] for d in range(m.days)]
+    coefs = [[weights[s] for s in by_day.get(d, [])] for d in range(m.days)]
+    day_weight = [sum(w) for w in coefs]
     most = sum(day_weight[:WEEK])  # the window's largest possible sum, slid one date a step
     for first in range(m.days - WEEK + 1):
         if first:
             most += day_weight[first + WEEK - 1] - day_weight[first - 1]
         if most <= limit:
             continue  # cannot be broken: no constraint needed
-        shifts = [s for d in range(first, first + WEEK) for s in by_day.get(d, [])]
+        week = range(first, first + WEEK)
         expr = cp_model.LinearExpr.weighted_sum(
-            [m.x[(c, s)] for s in shifts], [weights[s] for s in shifts]
+            [v for d in week for v in lits[d]], [w for d in week for w in coefs[d]]
         )
         m.add(expr <= limit, (key, cid))
 
@@ -142,10 +146,11 @@ def add_shift_counts(m: RotaModel) -> None:
     """min_shifts <= shifts in the period <= max_shifts, per clinician."""
     for c, clinician in enumerate(m.data.clinicians):
         lits = [m.x[(c, s)] for s in m.by_clinician[c]]
+        shifts = cp_model.LinearExpr.sum(lits)
         if clinician.min_shifts > 0:
-            m.add(sum(lits) >= clinician.min_shifts, ("min_shifts", clinician.id))
+            m.add(shifts >= clinician.min_shifts, ("min_shifts", clinician.id))
         if clinician.max_shifts is not None and clinician.max_shifts < len(lits):
-            m.add(sum(lits) <= clinician.max_shifts, ("max_shifts", clinician.id))
+            m.add(shifts <= clinician.max_shifts, ("max_shifts", clinician.id))
 
 
 def _max_run(m: RotaModel, c: int, key: str, limit: int, night_only: bool) -> None:

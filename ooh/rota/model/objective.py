@@ -202,9 +202,9 @@ def practice_share_penalties(m: RotaModel) -> list[Penalty]:
     return _fair_share(m, "practice_fair_share", members, m.data.rules.weights.practice_fair_share)
 
 
-def offered_dates(m: RotaModel, c: int, kind: str) -> int:
-    """Dates the clinician could work a shift of this kind (their offer)."""
-    return len({m.info[s].day for s in m.by_clinician[c] if _is_kind(m, s, kind)})
+def offered_dates(m: RotaModel, shifts: list[int]) -> int:
+    """Dates on which the clinician could work one of these shifts (their offer)."""
+    return len({m.info[s].day for s in shifts})
 
 
 def _is_kind(m: RotaModel, s: int, kind: str) -> bool:
@@ -240,12 +240,11 @@ def clinician_fairness_penalties(m: RotaModel) -> list[Penalty]:
         for kind, weight in kinds.items():
             members = []
             for c in group:
+                shifts = [s for s in m.by_clinician[c] if _is_kind(m, s, kind)]
                 terms = [
-                    (m.x[(c, s)], m.info[s].minutes if kind == "hours" else SCALE)
-                    for s in m.by_clinician[c]
-                    if _is_kind(m, s, kind)
+                    (m.x[(c, s)], m.info[s].minutes if kind == "hours" else SCALE) for s in shifts
                 ]
-                members.append((m.data.clinicians[c].id, terms, offered_dates(m, c, kind)))
+                members.append((m.data.clinicians[c].id, terms, offered_dates(m, shifts)))
             out += _fair_share(m, f"clinician_{kind}[{role}]", members, weight)
     return out
 
