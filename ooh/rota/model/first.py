@@ -35,7 +35,8 @@ from ooh.rota.model.variables import RotaModel
 # place (Weights.target x priority, 2,000 at most by default), request or shift's pay
 REQUIRED_POINTS = 10_000
 WORK_COST = 1  # SCALE units per shift worked: nobody works a shift worth nothing
-SHARE_FACTOR = 1.0  # a sub-solve may use this many even shares of the time left
+# time kept for each clinician still to come, in their average time to a first schedule
+RESERVE = 2.0
 GAP_LIMIT = 0.005  # relative gap at which a sub-solve counts as done: a heuristic anyway
 
 
@@ -61,8 +62,10 @@ def first_rota(
     taken = [0] * len(rota.shifts)
     chosen: set[tuple[int, int]] = set()
     order = _order(rota, fixed, seed)
+    first_seconds = 0.0  # spent building sub-models and finding first schedules
     for k, c in enumerate(order):
-        left = deadline - perf_counter()
+        started = perf_counter()
+        left = deadline - started
         if left <= 0 or (stop is not None and stop()):
             return None
         own = Counter(rota.shift_index[f"{b.date.isoformat()}/{b.shift_type}"] for b in fixed[c])
@@ -74,12 +77,16 @@ def first_rota(
         if set(own) - set(open_shifts):
             return None  # more fixed bookings than places on a shift: no legal rota
         sub = _sub_model(rota, c, open_shifts, fixed[c])
-        worth = _worth(sub, rota, c, taken, wishes[c])
-        share = min(left, SHARE_FACTOR * left / (len(order) - k))
         idle_is_legal = not fixed[c] and not _has_minimum(data.clinicians[c])
-        schedule = _best_schedule(sub, worth, left, share, seed, idle_is_legal)
+        schedule = _first_schedule(sub, left, seed, idle_is_legal)
         if schedule is None:
             return None
+        # improve it with the time the others will not need for their first schedules
+        first_seconds += perf_counter() - started
+        later = len(order) - k - 1
+        spare = deadline - perf_counter() - RESERVE * first_seconds / (k + 1) * later
+        worth = _worth(sub, rota, c, taken, wishes[c])
+        schedule = _improve(sub, worth, schedule, spare / (later + 1), seed)
         for s in schedule:
             chosen.add((c, s))
             taken[s] += 1
@@ -225,39 +232,29 @@ def _worth(
     return cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [a for _, a in terms])
 
 
-def _best_schedule(
-    sub: RotaModel,
-    worth: cp_model.LinearExpr,
-    left: float,
-    share: float,
-    seed: int,
-    idle_is_legal: bool,
+def _first_schedule(
+    sub: RotaModel, limit: float, seed: int, idle_is_legal: bool
 ) -> list[int] | None:
-    """Shift indices of the clinician's best schedule found within ``share`` seconds (a
-    legal one within ``left`` seconds, if finding one takes longer).
+    """Shift indices of any legal schedule (None: none within ``limit`` seconds), also set
+    as the model's hint. With nothing required of the clinician (``idle_is_legal``) that
+    is the empty schedule, found without a search.
 
-    Two searches: any legal schedule first, without the objective (quick restarts find one
-    in a fraction of a second where a search led by the objective can take many seconds,
-    e.g. contracted hours with run lengths on Curtois & Qu instance 20), then the best
-    schedule from that one as a hint in what is left of the share. With nothing required
-    of the clinician (``idle_is_legal``) the empty schedule is the first one."""
-    started = perf_counter()
-    if idle_is_legal:  # the empty schedule: no search needed for a first one
-        found: list[int] = []
+    Searched without the objective: quick restarts without presolve or LP find one in a
+    fraction of a second (0.06 s on average on Curtois & Qu instance 20, 0.25 s with
+    presolve) where a search led by the objective can take many seconds there."""
+    if idle_is_legal:
         for var in sub.x.values():
             sub.model.add_hint(var, 0)
-        return _improve(sub, worth, found, share - (perf_counter() - started), seed)
-    solver = _solver(left, seed)
-    # fastest to a first schedule on those: no presolve, no LP (about 0.06 s against 0.25 s)
+        return []
+    solver = _solver(limit, seed)
     solver.parameters.search_branching = cp_model.PORTFOLIO_WITH_QUICK_RESTART_SEARCH
     solver.parameters.linearization_level = 0
     solver.parameters.cp_model_presolve = False
     if solver.solve(sub.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    found = [s for (_, s), var in sub.x.items() if solver.value(var)]
     for var in sub.x.values():
         sub.model.add_hint(var, solver.value(var))
-    return _improve(sub, worth, found, share - (perf_counter() - started), seed)
+    return [s for (_, s), var in sub.x.items() if solver.value(var)]
 
 
 def _improve(
