@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
@@ -38,6 +40,19 @@ class SearchInterrupt:
         self.hit = True
         if self._solver is not None:
             self._solver.stop_search()
+
+    @contextmanager
+    def catching(self) -> Iterator[None]:
+        """While the block runs, the first Ctrl-C only sets ``hit``: for Python work between
+        searches (a loop of many small searches checks ``hit`` between them)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = signal.signal(signal.SIGINT, self._handle)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
     def solve(self, solver: Any, model: Any, callback: Any = None) -> Any:
         """``solver.solve(model, callback)``, stoppable by Ctrl-C; returns its status."""

@@ -25,6 +25,8 @@ from ooh.rota.data import Assignment, Result, RotaData, Shift, Status
 PHASE0_SHARE = 0.15  # of the time limit, at most, for the greedy first rota
 TARGETS_SHARE = 0.1  # of the time limit, at most, to fill target places before phase 2
 PHASE1_SHARE = 0.3  # of the time limit; phase 1 usually ends far sooner (or is skipped)
+# of what is left for the soft goals: neighbourhoods first, then the whole model (the bound)
+NEIGHBOURHOOD_SHARE = 0.7
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class SolveParams:
     workers: int = 2
     deterministic: bool = False  # reproducible: one worker, deterministic time limits
     log: bool = False  # CP-SAT's own search log on stdout
+    neighbourhoods: bool = True  # improve by re-solving neighbourhoods before the full model
 
 
 def solve(
@@ -53,6 +56,7 @@ def solve(
     from ortools.sat.python import cp_model
 
     from ooh.rota.calendar import build_shifts
+    from ooh.rota.improve import Outcome, improve
     from ooh.rota.interrupt import SearchInterrupt
     from ooh.rota.model.build import build_model
     from ooh.rota.model.conflicts import diagnose, precheck
@@ -110,6 +114,59 @@ def solve(
             return None
         return _Progress(phase, scale, objectives.unfilled_required, progress, started, floor)
 
+    used = 0.0  # deterministic time spent so far (the time limit in deterministic mode)
+    # place literals (shift, variable index): required places of lines with hard cover, and
+    # every place; a shift with an empty place is where neighbourhoods start
+    required_places = [
+        (s, lit.index)
+        for s, lits in objectives.places.items()
+        if rota.shifts[s].type.under_weight is None
+        for lit in lits[: rota.shifts[s].type.needed]
+    ]
+    all_places = [(s, lit.index) for s, lits in objectives.places.items() for lit in lits]
+
+    def neighbourhoods(
+        phase: str,
+        start: list[int],
+        value: int,
+        budget: float,
+        scale: int,
+        short: Callable[[list[int]], list[int]],
+        floor: int | None = None,
+    ) -> Outcome:
+        """Improve ``start`` (objective ``value``) by re-solving neighbourhoods."""
+        nonlocal used
+
+        def improved(new_value: int) -> None:
+            if progress is not None:
+                progress(
+                    f"{elapsed():7.1f}s  phase {phase} neighbourhoods: "
+                    f"objective {new_value / scale:,.1f}"
+                )
+
+        with stop.catching():  # Ctrl-C between two neighbourhoods ends the loop
+            out = improve(
+                model,
+                rota,
+                start,
+                value,
+                budget,
+                seed=params.seed,
+                workers=params.workers,
+                deterministic=params.deterministic,
+                stopped=lambda: stop.hit,
+                solve=stop.solve,
+                on_improve=improved,
+                short=short,
+                floor=floor,
+            )
+        used += out.deterministic_time
+        info[f"phase{phase}_neighbourhoods"] = (
+            f"{out.neighbourhoods} solved, {out.improvements} improved, "
+            f"{out.seconds:.1f} s; " + "; ".join(f"{k}: {v}" for k, v in out.by_kind.items())
+        )
+        return out
+
     change = None
     if previous is not None:
         from ooh.rota.model.change import keep_previous
@@ -117,7 +174,6 @@ def solve(
         change = keep_previous(rota, list(previous), frozen_before)
 
     # ---- phase 0: a full first rota to start from -----------------------------------------
-    used = 0.0
     status0 = cp_model.UNKNOWN
     if change is not None:  # a repair: the previous rota kept whole, open places filled
         from ooh.rota.model.change import kept_model
@@ -152,7 +208,6 @@ def solve(
     best_fill = -1
     if status0 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         solution = list(solver0.response_proto.solution)
-        last = solver0
         best_fill = round(solver0.objective_value)
         set_hint(model, solution)
         if progress is not None:
@@ -168,28 +223,50 @@ def solve(
         proven1 = best_fill == 0
     else:
         model.minimize(objectives.fill)
-        solver1 = make_solver(params.time_limit * PHASE1_SHARE, near_hint=bool(solution))
-        # every required place filled: stop (CP-SAT's own bound may not see it)
-        status1 = stop.solve(solver1, model, callback("1 fill required places", 1, floor=0))
-        info["phase1_status"] = solver1.status_name(status1)
-        info["phase1_seconds"] = round(solver1.wall_time, 3)
-        used += solver1.response_proto.deterministic_time
-        if status1 == cp_model.INFEASIBLE:
-            limit = max(5.0, params.time_limit - elapsed())
-            return conflict(diagnose(data, shifts, limit, params.seed))
-        if status1 == cp_model.MODEL_INVALID:  # a bug in the model, not the user's doing
-            raise RuntimeError(f"invalid rota model: {model.validate()}")
-        if status1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            info["note"] = "no rota found within the time limit"
-            if stop.hit:
-                info["note"] = "interrupted before any rota was found"
-            return Result(
-                Status.NO_SOLUTION, [], [], runtime=elapsed(), params=info, stopped_early=stop.hit
+        if solution and params.neighbourhoods:  # 1a: fill gaps one neighbourhood at a time
+            lns1 = neighbourhoods(
+                "1a",
+                solution,
+                best_fill,
+                params.time_limit * PHASE1_SHARE * NEIGHBOURHOOD_SHARE,
+                scale=1,
+                floor=0,
+                short=lambda sol: short_of(required_places, sol),
             )
-        best_fill = round(solver1.objective_value)
-        proven1 = status1 == cp_model.OPTIMAL or best_fill == 0
-        solution = list(solver1.response_proto.solution)
-        last = solver1
+            solution, best_fill = lns1.solution, lns1.objective
+        proven1 = best_fill == 0
+        if not proven1:  # 1b: the whole model, from the best rota so far
+            set_hint(model, solution)
+            solver1 = make_solver(params.time_limit * PHASE1_SHARE, near_hint=bool(solution))
+            # every required place filled: stop (CP-SAT's own bound may not see it)
+            status1 = stop.solve(solver1, model, callback("1 fill required places", 1, floor=0))
+            info["phase1_status"] = solver1.status_name(status1)
+            info["phase1_seconds"] = round(solver1.wall_time, 3)
+            used += solver1.response_proto.deterministic_time
+            if status1 == cp_model.INFEASIBLE:
+                limit = max(5.0, params.time_limit - elapsed())
+                return conflict(diagnose(data, shifts, limit, params.seed))
+            if status1 == cp_model.MODEL_INVALID:  # a bug in the model, not the user's doing
+                raise RuntimeError(f"invalid rota model: {model.validate()}")
+            found = status1 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            if not found and not solution:
+                info["note"] = "no rota found within the time limit"
+                if stop.hit:
+                    info["note"] = "interrupted before any rota was found"
+                return Result(
+                    Status.NO_SOLUTION,
+                    [],
+                    [],
+                    runtime=elapsed(),
+                    params=info,
+                    stopped_early=stop.hit,
+                )
+            if found and (not solution or round(solver1.objective_value) <= best_fill):
+                best_fill = round(solver1.objective_value)
+                solution = list(solver1.response_proto.solution)
+            proven1 = status1 == cp_model.OPTIMAL or best_fill == 0
+        else:
+            info["phase1_status"] = "OPTIMAL"
     info["phase1_weighted_unfilled"] = best_fill
 
     model.add(objectives.fill <= best_fill)
@@ -205,7 +282,6 @@ def solve(
         used += solver_t.response_proto.deterministic_time
         if status_t in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             solution = list(solver_t.response_proto.solution)
-            last = solver_t
 
     # ---- repair only: keep the previous rota as far as possible ----------------------------
     if change is not None:
@@ -219,38 +295,54 @@ def solve(
         proven1 = proven1 and status_c == cp_model.OPTIMAL
         if status_c in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             solution = list(solver_c.response_proto.solution)
-            last = solver_c
             model.add(change.expr <= round(solver_c.objective_value))
 
     # ---- phase 2: soft goals, with the fill level (and changes) kept -----------------------
-    set_hint(model, solution)
     model.minimize(objectives.soft())
-    # what is left of the time limit (deterministic time in deterministic mode)
-    remaining = params.time_limit - (used if params.deterministic else elapsed())
-    solver2 = make_solver(max(0.5, remaining))
+
+    def remaining() -> float:  # of the time limit (deterministic time in deterministic mode)
+        return params.time_limit - (used if params.deterministic else elapsed())
+
+    # 2a: neighbourhoods re-solved exactly (fast improvement on large rotas), then 2b: the
+    # whole model from that rota, which also proves the bound
+    lns = None
+    if params.neighbourhoods and not stop.hit and remaining() > 2:
+        lns = neighbourhoods(
+            "2a",
+            solution,
+            soft_value(objectives, solution),
+            remaining() * NEIGHBOURHOOD_SHARE,
+            scale=SCALE,
+            short=lambda sol: short_of(all_places, sol),
+        )
+        solution = lns.solution
+    set_hint(model, solution)
+    solver2 = make_solver(max(0.5, remaining()))
     status2 = stop.solve(solver2, model, callback("2 soft goals", SCALE))
     info["phase2_status"] = solver2.status_name(status2)
     info["phase2_seconds"] = round(solver2.wall_time, 3)
     objective: float | None = None
     bound: float | None = None
-    if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    final = status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if final and (lns is None or round(solver2.objective_value) <= lns.objective):
         solution = list(solver2.response_proto.solution)
-        last = solver2
+    if final or lns is not None:  # the soft goals were weighed
         paid = penalty_points(objectives, solution)
         info["objective_by_goal"] = points_by_goal(paid)
         info["soft_goals_missed"] = [
             f"{p.name}: {points:g} points" for p, points in paid if p.goal != "cost"
         ]
-        objective = solver2.objective_value / SCALE
-        bound = solver2.best_objective_bound / SCALE
+        objective = expr_value(solution, objectives.soft()) / SCALE
+        if final:
+            bound = min(objective, solver2.best_objective_bound / SCALE)
         proven = proven1 and status2 == cp_model.OPTIMAL
         status = Status.OPTIMAL if proven else Status.FEASIBLE
     else:  # kept phase 1's rota: legal and as filled, soft goals not weighed
         status = Status.FEASIBLE
 
     if change is not None:
-        info["changed_people"] = change.forced_people + int(last.value(change.people))
-        info["changed_assignments"] = int(last.value(change.assignments))
+        info["changed_people"] = change.forced_people + expr_value(solution, change.people)
+        info["changed_assignments"] = expr_value(solution, change.assignments)
     assignments = [
         Assignment(rota.shifts[s].id, data.clinicians[c].id)
         for (c, s), var in rota.x.items()
@@ -263,6 +355,28 @@ def solve(
     result = finish(data, shifts, assignments, status, objective, bound, elapsed(), info)
     result.stopped_early = stop.hit
     return result
+
+
+def expr_value(solution: list[int], expr: Any) -> int:
+    """Value of a linear expression (or constant) of the model in a solution vector."""
+    from ortools.sat.python.cp_model_helper import FlatIntExpr
+
+    if isinstance(expr, int):
+        return expr
+    flat = FlatIntExpr(expr)
+    return flat.offset + sum(
+        coef * solution[var.index] for var, coef in zip(flat.vars, flat.coeffs, strict=True)
+    )
+
+
+def soft_value(objectives: Any, solution: list[int]) -> int:
+    """Phase 2 objective (SCALE units) of a solution."""
+    return expr_value(solution, objectives.soft())
+
+
+def short_of(places: list[tuple[int, int]], solution: list[int]) -> list[int]:
+    """Shifts with an empty place among ``places`` (shift, place literal index)."""
+    return sorted({s for s, index in places if not solution[index]})
 
 
 def set_hint(model: Any, solution: list[int]) -> None:

@@ -1,0 +1,230 @@
+"""Improve a rota by re-solving neighbourhoods (large neighbourhood search, LNS).
+
+CP-SAT's own search over the whole model improves large rotas slowly: with two workers it
+runs few of its neighbourhood workers, and its proofs work on the whole model. Here the
+rota is improved one neighbourhood at a time: every assignment outside the neighbourhood is
+fixed at its current value, the rest of the model (its rules, places, soft goals) is solved
+exactly by CP-SAT, starting from the current rota. A solved neighbourhood can only keep or
+improve the objective, so the rota stays legal and never gets worse.
+
+Neighbourhoods follow the shape of the rules: a few clinicians over the whole period (swap
+patterns between people: runs, weekends and contracted hours are per clinician), every
+clinician over a few consecutive dates (move cover between people on the same days), and a
+few clinicians over a longer window. Each kind's size adapts: it grows while sub-solves are
+proven optimal within their time and shrinks when they are not, as CP-SAT's own LNS does.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from time import perf_counter
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from ooh.rota.model.variables import RotaModel
+
+FIRST_SIZE = 60  # free assignments in a kind's first neighbourhood
+MIN_SIZE = 8
+GROW, SHRINK = 1.25, 0.75
+FOCUS = 0.7  # share of neighbourhoods started at a shift short of people
+SUB_LIMIT = 0.5  # seconds (or deterministic time) per neighbourhood, at most
+
+
+Picker = Callable[[RotaModel, random.Random, int, list[int]], set[int]]
+
+
+@dataclass
+class Kind:
+    """One neighbourhood shape and its adaptive size (free assignments)."""
+
+    name: str
+    pick: Picker  # (model, rng, size, shifts short of people) -> x variable indices
+    size: float = FIRST_SIZE
+    tried: int = 0
+    improved: int = 0
+
+
+@dataclass
+class Outcome:
+    solution: list[int]
+    objective: int  # in the model's objective units
+    neighbourhoods: int = 0
+    seconds: float = 0.0
+    deterministic_time: float = 0.0
+    improvements: int = 0
+    by_kind: dict[str, str] = field(default_factory=dict)
+
+
+def clinicians(m: RotaModel, rng: random.Random, size: int, short: list[int]) -> set[int]:
+    """Every assignment of a few clinicians of one role over the whole period: people who
+    could work a shift short of people, when there is one."""
+    pool = _people(m, rng, short)
+    free: set[int] = set()
+    for c in pool:
+        if len(free) >= size:
+            break
+        free.update(m.x[(c, s)].index for s in m.by_clinician[c])
+    return free
+
+
+def dates(m: RotaModel, rng: random.Random, size: int, short: list[int]) -> set[int]:
+    """Every assignment on a window of consecutive dates, grown around a date with a shift
+    short of people when there is one (else a random date)."""
+    by_day = _by_day(m)
+    first = last = m.info[rng.choice(short)].day if short else rng.randrange(m.days)
+    free = set(by_day[first])
+    while len(free) < size and (first > 0 or last < m.days - 1):
+        if last < m.days - 1 and (first == 0 or rng.random() < 0.5):
+            last += 1
+            free.update(by_day[last])
+        else:
+            first -= 1
+            free.update(by_day[first])
+    return free
+
+
+def block(m: RotaModel, rng: random.Random, size: int, short: list[int]) -> set[int]:
+    """Several clinicians (as ``clinicians``) over a window of about half the period."""
+    pool = _people(m, rng, short)
+    span = max(1, m.days // 2)
+    if short:
+        centre = m.info[rng.choice(short)].day
+        first = min(max(0, centre - span // 2), max(0, m.days - span))
+    else:
+        first = rng.randrange(max(1, m.days - span + 1))
+    free: set[int] = set()
+    for c in pool:
+        if len(free) >= size:
+            break
+        free.update(
+            m.x[(c, s)].index for s in m.by_clinician[c] if first <= m.info[s].day < first + span
+        )
+    return free
+
+
+def _people(m: RotaModel, rng: random.Random, short: list[int]) -> list[int]:
+    """Clinicians in random order: those eligible for a shift short of people first (when
+    there is one), then the rest of that role."""
+    if short:
+        s = rng.choice(short)
+        first = list(m.by_shift[s])
+        role = m.shifts[s].type.role
+    else:
+        first = []
+        role = m.data.clinicians[rng.choice(_staffed(m))].role
+    rng.shuffle(first)
+    rest = [c for c in _staffed(m) if m.data.clinicians[c].role == role and c not in first]
+    rng.shuffle(rest)
+    return first + rest
+
+
+def _staffed(m: RotaModel) -> list[int]:
+    return [c for c, shifts in enumerate(m.by_clinician) if shifts]
+
+
+def _by_day(m: RotaModel) -> list[list[int]]:
+    out: list[list[int]] = [[] for _ in range(m.days)]
+    for (_, s), var in m.x.items():
+        out[m.info[s].day].append(var.index)
+    return out
+
+
+def improve(
+    model: cp_model.CpModel,
+    m: RotaModel,
+    solution: list[int],
+    objective: int,
+    budget: float,
+    seed: int = 0,
+    workers: int = 2,
+    deterministic: bool = False,
+    stopped: Callable[[], bool] = lambda: False,
+    solve: Callable[[cp_model.CpSolver, cp_model.CpModel], Any] | None = None,
+    on_improve: Callable[[int], None] | None = None,
+    short: Callable[[list[int]], list[int]] = lambda solution: [],
+    floor: int | None = None,
+) -> Outcome:
+    """Re-solve neighbourhoods of ``solution`` (a full solution of ``model``, whose
+    objective is set and equals ``objective``) for ``budget`` seconds (deterministic time
+    units when deterministic), or until the objective reaches ``floor``. ``short(solution)``
+    lists the shifts still short of people, where neighbourhoods start. Returns the best
+    solution found, never a worse one."""
+    rng = random.Random(seed)
+    kinds = [Kind("clinicians", clinicians), Kind("dates", dates), Kind("block", block)]
+    x_indices = sorted(v.index for v in m.x.values())
+    best = Outcome(list(solution), objective)
+    if not x_indices:
+        return best
+    # one working copy: every assignment fixed at the current rota; each round frees a
+    # neighbourhood and fixes it again afterwards (only those domains change)
+    work = model.clone()
+    domains = work.proto.variables
+    for i in x_indices:
+        _fix(domains[i], solution[i])
+    started = perf_counter()
+    used = 0.0
+    round_no = 0
+    while not stopped() and (floor is None or best.objective > floor):
+        left = budget - (used if deterministic else perf_counter() - started)
+        if left < 0.2:
+            break
+        kind = kinds[round_no % len(kinds)]
+        round_no += 1
+        # mostly around shifts still short of people; sometimes anywhere (diversity)
+        focus = short(best.solution) if rng.random() < FOCUS else []
+        free = kind.pick(m, rng, max(MIN_SIZE, round(kind.size)), focus)
+        for i in free:
+            _free(domains[i])
+        _hint(work, best.solution)
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.num_workers = 1 if deterministic else max(1, workers)
+        p.random_seed = rng.randrange(1 << 30)
+        limit = min(SUB_LIMIT, left)
+        if deterministic:
+            p.max_deterministic_time = limit
+        else:
+            p.max_time_in_seconds = limit
+        status = solve(solver, work) if solve is not None else solver.solve(work)
+        used += solver.response_proto.deterministic_time
+        kind.tried += 1
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            value = round(solver.objective_value)
+            if value <= best.objective:  # equal: move sideways, to another rota as good
+                if value < best.objective:
+                    kind.improved += 1
+                    best.improvements += 1
+                    if on_improve is not None:
+                        on_improve(value)
+                best.solution = list(solver.response_proto.solution)
+                best.objective = value
+        # a neighbourhood proven within its time can grow; one that ran out shrinks
+        kind.size *= GROW if status == cp_model.OPTIMAL else SHRINK
+        kind.size = min(max(kind.size, MIN_SIZE), len(x_indices))
+        for i in free:
+            _fix(domains[i], best.solution[i])
+        best.neighbourhoods += 1
+    best.seconds = perf_counter() - started
+    best.deterministic_time = used
+    best.by_kind = {k.name: f"{k.improved}/{k.tried} improved, size {k.size:.0f}" for k in kinds}
+    return best
+
+
+def _fix(domain_proto: Any, value: int) -> None:
+    domain_proto.domain[0] = value
+    domain_proto.domain[1] = value
+
+
+def _free(domain_proto: Any) -> None:
+    domain_proto.domain[0] = 0
+    domain_proto.domain[1] = 1
+
+
+def _hint(model: cp_model.CpModel, solution: list[int]) -> None:
+    model.clear_hints()
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(len(solution)))
+    hint.values.extend(solution)
