@@ -38,6 +38,8 @@ WORK_COST = 1  # SCALE units per shift worked: nobody works a shift worth nothin
 # time kept for each clinician still to come, in their average time to a first schedule
 RESERVE = 2.0
 GAP_LIMIT = 0.005  # relative gap at which a sub-solve counts as done: a heuristic anyway
+NOBODY: list[int] = []  # by_shift of a sub-model: nobody, or its one clinician
+ONLY_THEM = [0]
 
 
 def first_rota(
@@ -46,7 +48,12 @@ def first_rota(
     seed: int = 0,
     stop: Callable[[], bool] | None = None,
 ) -> set[tuple[int, int]] | None:
-    """(clinician index, shift index) pairs of a legal rota (keys of ``rota.x``), or None."""
+    """(clinician index, shift index) pairs of a legal rota (keys of ``rota.x``), or None.
+
+    Clinicians are placed in turn, each first on any legal schedule, then on the best one
+    in a share of the time the others will not need; so it returns when every clinician
+    is placed, within ``time_limit`` seconds (None after it, or as soon as ``stop()``
+    returns true, checked between clinicians)."""
     deadline = perf_counter() + time_limit
     data = rota.data
     fixed: dict[int, list[FixedBooking]] = defaultdict(list)
@@ -149,7 +156,7 @@ def _sub_model(
     return sub
 
 
-def place_points(shift: Shift, people: int, weights: Weights) -> int:
+def _place_points(shift: Shift, people: int, weights: Weights) -> int:
     """Points one more person on the shift is worth to the rota, with ``people`` on it."""
     st = shift.type
     if people < st.needed:
@@ -161,7 +168,7 @@ def place_points(shift: Shift, people: int, weights: Weights) -> int:
     return -(st.over_weight or 0)  # (no over_weight: the shift is full, never offered)
 
 
-def pay_points(clinician: Clinician, shift: Shift, weights: Weights) -> float:
+def _pay_points(clinician: Clinician, shift: Shift, weights: Weights) -> float:
     """Pay in points, plus the locum penalty, as ``objective.cost_penalties`` counts it."""
     hours = shift.minutes / 60
     points = weights.cost * hours * clinician.hourly_rate * shift.type.pay_multiplier
@@ -169,9 +176,6 @@ def pay_points(clinician: Clinician, shift: Shift, weights: Weights) -> float:
         points += weights.locum * hours
     return points
 
-
-NOBODY: list[int] = []
-ONLY_THEM = [0]
 
 # a wish: (date index, shift index or None for any shift that day, points when worked)
 Wish = tuple[int, int | None, int]
@@ -214,7 +218,7 @@ def _worth(
     coefs: dict[int, float] = {}
     for _, t in sub.x:
         shift = rota.shifts[t]
-        points = place_points(shift, taken[t], weights) - pay_points(clinician, shift, weights)
+        points = _place_points(shift, taken[t], weights) - _pay_points(clinician, shift, weights)
         coefs[t] = points * SCALE - WORK_COST
     terms: list[tuple[cp_model.IntVar, int]] = []
     on_day = sub.shifts_on_day(0)
