@@ -37,6 +37,7 @@ REQUIRED_POINTS = 10_000
 WORK_COST = 1  # SCALE units per shift worked: nobody works a shift worth nothing
 # time kept for each clinician still to come, in their average time to a first schedule
 RESERVE = 2.0
+MIN_SHARE = 0.25  # of an even share of the time left: the least a clinician's improvement gets
 GAP_LIMIT = 0.005  # relative gap at which a sub-solve counts as done: a heuristic anyway
 NOBODY: list[int] = []  # by_shift of a sub-model: nobody, or its one clinician
 ONLY_THEM = [0]
@@ -88,12 +89,16 @@ def first_rota(
         schedule = _first_schedule(sub, left, seed, idle_is_legal)
         if schedule is None:
             return None
-        # improve it with the time the others will not need for their first schedules
+        # improve it with the time the others will not need for their first schedules, but
+        # at least a part of an even share (the average is high while the clinicians with
+        # minimums, placed first, search for theirs)
         first_seconds += perf_counter() - started
         later = len(order) - k - 1
-        spare = deadline - perf_counter() - RESERVE * first_seconds / (k + 1) * later
+        left = deadline - perf_counter()
+        spare = left - RESERVE * first_seconds / (k + 1) * later
+        limit = max(spare, MIN_SHARE * left) / (later + 1)
         worth = _worth(sub, rota, c, taken, wishes[c])
-        schedule = _improve(sub, worth, schedule, spare / (later + 1), seed)
+        schedule = _improve(sub, worth, schedule, limit, seed)
         for s in schedule:
             chosen.add((c, s))
             taken[s] += 1
