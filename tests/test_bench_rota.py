@@ -119,6 +119,17 @@ def test_solver_progress_lines_parse() -> None:
         "gap_pct": 44.1,
         "unfilled_required": 7,
     }
+    lns = parse_progress(
+        "   12.5s  phase 2a neighbourhoods: objective 229,000.5  unfilled required places 3"
+    )
+    assert lns == {
+        "t": 12.5,
+        "phase": "2",
+        "objective": 229000.5,
+        "bound": None,
+        "gap_pct": None,
+        "unfilled_required": 3,
+    }
     assert parse_progress("something else") is None
 
 

@@ -38,6 +38,11 @@ _IMPROVED = re.compile(
     rf"^\s*([\d.]+)s\s+phase (\d) [^:]*: objective {_NUMBER}\s+bound {_NUMBER}\s+"
     r"gap ([\d.]+)%\s+unfilled required places (\d+)"
 )
+# neighbourhood improvements: no bound of their own
+_NEIGHBOURHOOD = re.compile(
+    rf"^\s*([\d.]+)s\s+phase (\d)a neighbourhoods: objective {_NUMBER}\s+"
+    r"unfilled required places (\d+)"
+)
 
 
 def _num(text: str) -> float:
@@ -47,8 +52,8 @@ def _num(text: str) -> float:
 def parse_progress(line: str) -> dict[str, Any] | None:
     """A solver progress line as an event (None if the line is not one).
 
-    Phase 0 (greedy) and 1 objectives are weighted unfilled required places; phase 2's are
-    soft-goal points.
+    Phase 0 (first rota) and 1 objectives are weighted unfilled required places; phase 2's
+    are soft-goal points. Neighbourhood improvements (phases 1a, 2a) have no bound.
     """
     m = _GREEDY.match(line)
     if m:
@@ -63,6 +68,16 @@ def parse_progress(line: str) -> dict[str, Any] | None:
             "bound": _num(m.group(4)),
             "gap_pct": float(m.group(5)),
             "unfilled_required": int(m.group(6)),
+        }
+    m = _NEIGHBOURHOOD.match(line)
+    if m:
+        return {
+            "t": float(m.group(1)),
+            "phase": m.group(2),
+            "objective": _num(m.group(3)),
+            "bound": None,
+            "gap_pct": None,
+            "unfilled_required": int(m.group(4)),
         }
     return None
 

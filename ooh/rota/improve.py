@@ -30,7 +30,10 @@ FIRST_SIZE = 60  # free assignments in a kind's first neighbourhood
 MIN_SIZE = 8
 GROW, SHRINK = 1.25, 0.75
 FOCUS = 0.7  # share of neighbourhoods started at a shift short of people
-SUB_LIMIT = 0.5  # seconds (or deterministic time) per neighbourhood, at most
+PATIENCE = 24  # neighbourhoods in a row without improvement: the loop has stalled
+SUB_LIMIT = 0.5  # seconds (or deterministic time) per neighbourhood, at most ...
+OVERHEAD_TIMES = 4  # ... or this many times a solve with nothing free, if more
+MIN_ROUNDS = 10  # neighbourhoods the budget must allow for the loop to start
 
 
 Picker = Callable[[RotaModel, random.Random, int, list[int]], set[int]]
@@ -143,7 +146,7 @@ def improve(
     deterministic: bool = False,
     stopped: Callable[[], bool] = lambda: False,
     solve: Callable[[cp_model.CpSolver, cp_model.CpModel], Any] | None = None,
-    on_improve: Callable[[int], None] | None = None,
+    on_improve: Callable[[int, list[int]], None] | None = None,
     short: Callable[[list[int]], list[int]] = lambda solution: [],
     floor: int | None = None,
 ) -> Outcome:
@@ -166,10 +169,41 @@ def improve(
         _fix(domains[i], solution[i])
     started = perf_counter()
     used = 0.0
+
+    def spent() -> float:
+        return used if deterministic else perf_counter() - started
+
+    def run(limit: float) -> tuple[Any, cp_model.CpSolver]:
+        """Solve the working copy from the best rota within ``limit``."""
+        nonlocal used
+        _hint(work, best.solution)
+        solver = cp_model.CpSolver()
+        p = solver.parameters
+        p.num_workers = 1 if deterministic else max(1, workers)
+        p.random_seed = rng.randrange(1 << 30)
+        if deterministic:
+            p.max_deterministic_time = limit
+        else:
+            p.max_time_in_seconds = limit
+        status = solve(solver, work) if solve is not None else solver.solve(work)
+        used += solver.response_proto.deterministic_time
+        return status, solver
+
+    # what one solve costs with nothing free (copying and presolving the whole model):
+    # a neighbourhood gets several times that, and on a model so large that few would fit
+    # in the budget the loop is not worth starting
+    status, solver = run(budget / 4)
+    base = solver.response_proto.deterministic_time if deterministic else solver.wall_time
+    if status == cp_model.OPTIMAL:  # the current rota's own value (auxiliaries at best)
+        best.objective = min(best.objective, round(solver.objective_value))
+        best.solution = list(solver.response_proto.solution)
+    sub_limit = max(SUB_LIMIT, OVERHEAD_TIMES * base)
+    worth_it = status == cp_model.OPTIMAL and budget - spent() >= MIN_ROUNDS * OVERHEAD_TIMES * base
     round_no = 0
-    while not stopped() and (floor is None or best.objective > floor):
-        left = budget - (used if deterministic else perf_counter() - started)
-        if left < 0.2:
+    stalled = 0
+    while worth_it and not stopped() and stalled < PATIENCE:
+        left = budget - spent()
+        if left < min(0.2, sub_limit) or (floor is not None and best.objective <= floor):
             break
         kind = kinds[round_no % len(kinds)]
         round_no += 1
@@ -178,29 +212,21 @@ def improve(
         free = kind.pick(m, rng, max(MIN_SIZE, round(kind.size)), focus)
         for i in free:
             _free(domains[i])
-        _hint(work, best.solution)
-        solver = cp_model.CpSolver()
-        p = solver.parameters
-        p.num_workers = 1 if deterministic else max(1, workers)
-        p.random_seed = rng.randrange(1 << 30)
-        limit = min(SUB_LIMIT, left)
-        if deterministic:
-            p.max_deterministic_time = limit
-        else:
-            p.max_time_in_seconds = limit
-        status = solve(solver, work) if solve is not None else solver.solve(work)
-        used += solver.response_proto.deterministic_time
+        status, solver = run(min(sub_limit, left))
         kind.tried += 1
+        stalled += 1
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             value = round(solver.objective_value)
             if value <= best.objective:  # equal: move sideways, to another rota as good
-                if value < best.objective:
+                improved = value < best.objective
+                stalled = -1 if improved else stalled
+                best.solution = list(solver.response_proto.solution)
+                best.objective = value
+                if improved:
                     kind.improved += 1
                     best.improvements += 1
                     if on_improve is not None:
-                        on_improve(value)
-                best.solution = list(solver.response_proto.solution)
-                best.objective = value
+                        on_improve(value, best.solution)
         # a neighbourhood proven within its time can grow; one that ran out shrinks
         kind.size *= GROW if status == cp_model.OPTIMAL else SHRINK
         kind.size = min(max(kind.size, MIN_SIZE), len(x_indices))
@@ -211,6 +237,22 @@ def improve(
     best.deterministic_time = used
     best.by_kind = {k.name: f"{k.improved}/{k.tried} improved, size {k.size:.0f}" for k in kinds}
     return best
+
+
+def with_assignments(
+    model: cp_model.CpModel,
+    m: RotaModel,
+    chosen: set[tuple[int, int]],
+    objective: cp_model.LinearExprT,
+) -> cp_model.CpModel:
+    """A copy of the model with every assignment fixed: in ``chosen`` (clinician, shift)
+    or not. Solving it completes a rota built outside CP-SAT into a full solution (place
+    literals, indicators, fairness terms), or proves it breaks a rule."""
+    fixed = model.clone()
+    for cs, var in m.x.items():
+        _fix(fixed.proto.variables[var.index], int(cs in chosen))
+    fixed.minimize(objective)
+    return fixed
 
 
 def _fix(domain_proto: Any, value: int) -> None:

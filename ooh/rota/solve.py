@@ -1,11 +1,15 @@
 """Solve a rota: fill required places first, then weigh the soft goals.
 
-Two CP-SAT solves over one model (lexicographic optimisation):
+Lexicographic optimisation over one CP-SAT model, from a first rota built one clinician at
+a time (phase 0):
 
 1. minimise unfilled required places, weighted 2**(priority-1);
-2. keep that optimum (or the best found) as a constraint, start from phase 1's rota as a
-   hint, and minimise the soft goals in points (target places, fair shares, requests,
-   preferences, cost, locum use).
+2. keep that optimum (or the best found) as a constraint and minimise the soft goals in
+   points (target places, fair shares, requests, preferences, cost, locum use).
+
+Each phase first re-solves neighbourhoods of the best rota so far (``ooh.rota.improve``),
+then searches the whole model from it (which also proves the bound). See
+docs/rota-formulation.md.
 
 A rota always comes back with its gaps listed; only contradicting hard rules (fixed
 bookings, minimum shifts, availability) give Status.CONFLICT, with the conflict in words.
@@ -56,10 +60,11 @@ def solve(
     from ortools.sat.python import cp_model
 
     from ooh.rota.calendar import build_shifts
-    from ooh.rota.improve import Outcome, improve
+    from ooh.rota.improve import Outcome, improve, with_assignments
     from ooh.rota.interrupt import SearchInterrupt
     from ooh.rota.model.build import build_model
     from ooh.rota.model.conflicts import diagnose, precheck
+    from ooh.rota.model.first import first_rota
     from ooh.rota.model.objective import SCALE, penalty_points, points_by_goal
     from ooh.rota.model.search import greedy_order, greedy_parameters
 
@@ -137,11 +142,12 @@ def solve(
         """Improve ``start`` (objective ``value``) by re-solving neighbourhoods."""
         nonlocal used
 
-        def improved(new_value: int) -> None:
+        def improved(new_value: int, solution: list[int]) -> None:
             if progress is not None:
+                unfilled = expr_value(solution, objectives.unfilled_required)
                 progress(
                     f"{elapsed():7.1f}s  phase {phase} neighbourhoods: "
-                    f"objective {new_value / scale:,.1f}"
+                    f"objective {new_value / scale:,.1f}  unfilled required places {unfilled}"
                 )
 
         with stop.catching():  # Ctrl-C between two neighbourhoods ends the loop
@@ -182,6 +188,15 @@ def solve(
         status0 = stop.solve(solver0, kept_model(model, change, objectives.fill))
         info["phase0_kept_previous"] = status0 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         used += solver0.response_proto.deterministic_time
+    if status0 not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and not params.deterministic:
+        # one clinician at a time: seconds where CP-SAT's first-solution search on the whole
+        # model can take minutes (not reproducible: its sub-solves stop on the clock)
+        chosen = first_rota(rota, params.time_limit * PHASE0_SHARE, params.seed, lambda: stop.hit)
+        info["phase0_first_rota"] = "built" if chosen is not None else "none"
+        if chosen is not None:
+            solver0 = make_solver(params.time_limit * PHASE0_SHARE)
+            status0 = stop.solve(solver0, with_assignments(model, rota, chosen, objectives.fill))
+            used += solver0.response_proto.deterministic_time
     # soft cover only (no required place to fill first): the greedy dive has nothing to aim
     # for and, on contract-heavy rotas, rarely completes; phase 1 then just finds a rota
     soft_only = isinstance(objectives.fill, int)
@@ -198,9 +213,9 @@ def solve(
         greedy_parameters(solver0, limit0, params.seed, params.deterministic)
         status0 = stop.solve(solver0, greedy)
         used += solver0.response_proto.deterministic_time
-    if change is not None or not soft_only:
+    if status0 != cp_model.UNKNOWN:
         info["phase0_status"] = solver0.status_name(status0)
-        info["phase0_seconds"] = round(solver0.wall_time, 3)
+        info["phase0_seconds"] = round(elapsed() - info["build_seconds"], 3)
     if status0 == cp_model.INFEASIBLE:  # proven without search: the hard rules contradict
         limit = max(5.0, params.time_limit - elapsed())
         return conflict(diagnose(data, shifts, limit, params.seed))
@@ -212,7 +227,7 @@ def solve(
         set_hint(model, solution)
         if progress is not None:
             progress(
-                f"{elapsed():7.1f}s  phase 0 greedy first rota: "
+                f"{elapsed():7.1f}s  phase 0 first rota: "
                 f"weighted unfilled required places {best_fill}"
             )
 
