@@ -18,7 +18,7 @@ CP-SAT's own search on the whole model.
 from __future__ import annotations
 
 import random
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable
 from dataclasses import replace
 from time import perf_counter
@@ -35,8 +35,9 @@ from ooh.rota.model.variables import RotaModel
 # place (Weights.target x priority, 2,000 at most by default), request or shift's pay
 REQUIRED_POINTS = 10_000
 WORK_COST = 1  # SCALE units per shift worked: nobody works a shift worth nothing
-# time kept for each clinician still to come, in their average time to a first schedule
-RESERVE = 2.0
+RESERVE = 2.0  # time kept for the clinicians to come: this many times their expected need
+RECENT = 10  # clinicians averaged for the time to a first schedule (the very first is slow)
+SPREAD = 3.0
 MIN_SHARE = 0.25  # of an even share of the time left: the least a clinician's improvement gets
 GAP_LIMIT = 0.005  # relative gap at which a sub-solve counts as done: a heuristic anyway
 NOBODY: list[int] = []  # by_shift of a sub-model: nobody, or its one clinician
@@ -70,11 +71,9 @@ def first_rota(
     taken = [0] * len(rota.shifts)
     chosen: set[tuple[int, int]] = set()
     order = _order(rota, fixed, seed)
-    first_seconds = 0.0  # spent building sub-models and finding first schedules
+    firsts: deque[float] = deque(maxlen=RECENT)  # seconds to a first schedule, lately
     for k, c in enumerate(order):
-        started = perf_counter()
-        left = deadline - started
-        if left <= 0 or (stop is not None and stop()):
+        if deadline <= perf_counter() or (stop is not None and stop()):
             return None
         own = Counter(rota.shift_index[f"{b.date.isoformat()}/{b.shift_type}"] for b in fixed[c])
         open_shifts = [
@@ -84,20 +83,22 @@ def first_rota(
         ]
         if set(own) - set(open_shifts):
             return None  # more fixed bookings than places on a shift: no legal rota
+        started = perf_counter()
         sub = _sub_model(rota, c, open_shifts, fixed[c])
+        worth = _worth(sub, rota, c, taken, wishes[c])
         idle_is_legal = not fixed[c] and not _has_minimum(data.clinicians[c])
-        schedule = _first_schedule(sub, left, seed, idle_is_legal)
+        schedule = _first_schedule(sub, deadline - perf_counter(), seed, idle_is_legal)
         if schedule is None:
             return None
-        # improve it with the time the others will not need for their first schedules, but
-        # at least a part of an even share (the average is high while the clinicians with
-        # minimums, placed first, search for theirs)
-        first_seconds += perf_counter() - started
+        firsts.append(perf_counter() - started)
+        # improve it with the time the clinicians to come will not need for their first
+        # schedules (RESERVE times as long as lately); most improvements end well within
+        # their share, so one may take up to SPREAD shares of the spare time; at least
+        # MIN_SHARE of an even share of what is left
         later = len(order) - k - 1
         left = deadline - perf_counter()
-        spare = left - RESERVE * first_seconds / (k + 1) * later
-        limit = max(spare, MIN_SHARE * left) / (later + 1)
-        worth = _worth(sub, rota, c, taken, wishes[c])
+        spare = left - RESERVE * sum(firsts) / len(firsts) * later
+        limit = max(min(SPREAD * spare / (later + 1), spare), MIN_SHARE * left / (later + 1))
         schedule = _improve(sub, worth, schedule, limit, seed)
         for s in schedule:
             chosen.add((c, s))
