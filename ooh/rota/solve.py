@@ -26,9 +26,9 @@ from typing import Any
 
 from ooh.rota.data import Assignment, Result, RotaData, Shift, Status
 
-PHASE0_SHARE = 0.15  # of the time limit, at most, for the greedy first rota
+PHASE0_SHARE = 0.15  # of the time limit, at most, for the first rota
 TARGETS_SHARE = 0.1  # of the time limit, at most, to fill target places before phase 2
-PHASE1_SHARE = 0.3  # of the time limit; phase 1 usually ends far sooner (or is skipped)
+PHASE1_SHARE = 0.3  # of the time limit for 1b (1a: this x NEIGHBOURHOOD_SHARE); often far less
 # of what is left for the soft goals: neighbourhoods first, then the whole model (the bound)
 NEIGHBOURHOOD_SHARE = 0.7
 
@@ -188,9 +188,10 @@ def solve(
         status0 = stop.solve(solver0, kept_model(model, change, objectives.fill))
         info["phase0_kept_previous"] = status0 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         used += solver0.response_proto.deterministic_time
-    if status0 not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and not params.deterministic:
+    if change is None and not params.deterministic:
         # one clinician at a time: seconds where CP-SAT's first-solution search on the whole
-        # model can take minutes (not reproducible: its sub-solves stop on the clock)
+        # model can take minutes (not reproducible: its sub-solves stop on the clock; a
+        # repair dives through the previous rota instead)
         chosen = first_rota(rota, params.time_limit * PHASE0_SHARE, params.seed, lambda: stop.hit)
         info["phase0_first_rota"] = "built" if chosen is not None else "none"
         if chosen is not None:

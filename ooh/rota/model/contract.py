@@ -48,8 +48,13 @@ def add_period_hours(m: RotaModel) -> None:
 def add_shifts_by_type(m: RotaModel) -> None:
     """At most n shifts of each listed shift line in the period (0: never that line)."""
     for c, clinician in enumerate(m.data.clinicians):
+        if not clinician.max_shifts_by_type:
+            continue
+        by_line: dict[str, list[cp_model.IntVar]] = {}
+        for s in m.by_clinician[c]:
+            by_line.setdefault(m.shifts[s].type.id, []).append(m.x[(c, s)])
         for line, limit in clinician.max_shifts_by_type:
-            lits = [m.x[(c, s)] for s in m.by_clinician[c] if m.shifts[s].type.id == line]
+            lits = by_line.get(line, [])
             if len(lits) > limit:
                 m.add(sum(lits) <= limit, ("shifts_by_type", clinician.id, line))
 
@@ -154,11 +159,9 @@ def add_cannot_follow(m: RotaModel) -> None:
 
 
 def _pairwise_overlap(m: RotaModel, shifts: list[int]) -> bool:
-    return all(
-        m.info[a].start < m.info[b].end and m.info[b].start < m.info[a].end
-        for i, a in enumerate(shifts)
-        for b in shifts[i + 1 :]
-    )
+    """Intervals on a line overlap pairwise exactly when they share a point: the latest
+    start is before the earliest end (linear, where testing every pair is quadratic)."""
+    return max(m.info[s].start for s in shifts) < min(m.info[s].end for s in shifts)
 
 
 CONTRACT_FAMILIES = (
