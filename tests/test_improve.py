@@ -142,3 +142,27 @@ def test_solve_reports_its_neighbourhoods_and_can_go_without():
     assert "phase2a_neighbourhoods" not in without.params
     assert with_lns.breaches == [] and without.breaches == []
     assert with_lns.objective == without.objective  # both optimal on this tiny rota
+
+
+def test_gaps_step_alone_fills_every_place_someone_can_take():
+    """gaps_only: one solve with every candidate of the short shifts free; from the empty
+    rota that fills every place, and no neighbourhood loop follows."""
+    data = rota([person(f"C{i}") for i in range(6)], [line("DAY", "08:00", "18:00", needed=2)])
+    shifts = build_shifts(data)
+    built = build_model(data, shifts)
+    model, objectives = built.rota.model, built.objectives
+    model.minimize(objectives.fill)
+    empty = empty_solution(model)
+    required = [(s, lit.index) for s, lits in objectives.places.items() for lit in lits]
+    out = improve(
+        model,
+        built.rota,
+        empty,
+        expr_value(empty, objectives.fill),
+        budget=60.0,
+        deterministic=True,
+        short=lambda sol: short_of(required, sol),
+        gaps_only=True,
+    )
+    assert out.objective == 0 and out.improvements == 1 and out.neighbourhoods == 0
+    assert check_rota(data, assignments_of(built, out.solution), shifts) == []

@@ -85,7 +85,7 @@ def test_progress_lines_report_each_improvement():
     pattern = re.compile(
         r"^\s*\d+\.\ds  phase (0|1|2) .*: .*(objective [-\d,.]+  bound [-\d,.]+  gap [\d.]+%  "
         r"unfilled required places \d+|weighted unfilled required places \d+)$"
-        r"|^\s*\d+\.\ds  phase (1a|2a) neighbourhoods: objective [-\d,.]+  "
+        r"|^\s*\d+\.\ds  phase (1a|1b|2a) neighbourhoods: objective [-\d,.]+  "
         r"unfilled required places \d+$"
     )
     for text in lines:

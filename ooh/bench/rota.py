@@ -40,7 +40,7 @@ _IMPROVED = re.compile(
 )
 # neighbourhood improvements: no bound of their own
 _NEIGHBOURHOOD = re.compile(
-    rf"^\s*([\d.]+)s\s+phase (\d)a neighbourhoods: objective {_NUMBER}\s+"
+    rf"^\s*([\d.]+)s\s+phase (\d)[ab] neighbourhoods: objective {_NUMBER}\s+"
     r"unfilled required places (\d+)"
 )
 

@@ -149,12 +149,14 @@ def improve(
     on_improve: Callable[[int, list[int]], None] | None = None,
     short: Callable[[list[int]], list[int]] = lambda solution: [],
     floor: int | None = None,
+    gaps_only: bool = False,
 ) -> Outcome:
     """Re-solve neighbourhoods of ``solution`` (a full solution of ``model``, whose
     objective is set and equals ``objective``) for ``budget`` seconds (deterministic time
     units when deterministic), or until the objective reaches ``floor``. ``short(solution)``
-    lists the shifts still short of people, where neighbourhoods start. Returns the best
-    solution found, never a worse one."""
+    lists the shifts still short of people, where neighbourhoods start; ``gaps_only``: only
+    the first neighbourhood (every candidate of those shifts). Returns the best solution
+    found, never a worse one."""
     rng = random.Random(seed)
     kinds = [Kind("clinicians", clinicians), Kind("dates", dates), Kind("block", block)]
     x_indices = sorted(v.index for v in m.x.values())
@@ -189,16 +191,32 @@ def improve(
         used += solver.response_proto.deterministic_time
         return status, solver
 
-    # what one solve costs with nothing free (copying and presolving the whole model):
-    # a neighbourhood gets several times that, and on a model so large that few would fit
-    # in the budget the loop is not worth starting
+    # first, the gaps: every candidate of every shift short of people free, so any place
+    # someone can take without other changes is taken. Nearly all of this solve's time is
+    # copying and presolving the whole model: a neighbourhood gets several times that, and
+    # on a model so large that few would fit in the budget the loop is not worth starting
+    gaps = {m.x[(c, s)].index for s in short(best.solution) for c in m.by_shift[s]}
+    for i in gaps:
+        _free(domains[i])
     status, solver = run(budget / 4)
     base = solver.response_proto.deterministic_time if deterministic else solver.wall_time
-    if status == cp_model.OPTIMAL:  # the current rota's own value (auxiliaries at best)
-        best.objective = min(best.objective, round(solver.objective_value))
+    if status == cp_model.OPTIMAL and round(solver.objective_value) <= best.objective:
+        value = round(solver.objective_value)  # (auxiliaries at their best too)
+        improved = value < best.objective
         best.solution = list(solver.response_proto.solution)
+        best.objective = value
+        if improved:
+            best.improvements += 1
+            if on_improve is not None:
+                on_improve(value, best.solution)
+    for i in gaps:
+        _fix(domains[i], best.solution[i])
     sub_limit = max(SUB_LIMIT, OVERHEAD_TIMES * base)
-    worth_it = status == cp_model.OPTIMAL and budget - spent() >= MIN_ROUNDS * OVERHEAD_TIMES * base
+    worth_it = (
+        not gaps_only
+        and status == cp_model.OPTIMAL
+        and budget - spent() >= MIN_ROUNDS * OVERHEAD_TIMES * base
+    )
     round_no = 0
     stalled = 0
     while worth_it and not stopped() and stalled < PATIENCE:

@@ -138,6 +138,7 @@ def solve(
         scale: int,
         short: Callable[[list[int]], list[int]],
         floor: int | None = None,
+        gaps_only: bool = False,
     ) -> Outcome:
         """Improve ``start`` (objective ``value``) by re-solving neighbourhoods."""
         nonlocal used
@@ -165,6 +166,7 @@ def solve(
                 on_improve=improved,
                 short=short,
                 floor=floor,
+                gaps_only=gaps_only,
             )
         used += out.deterministic_time
         info[f"phase{phase}_neighbourhoods"] = (
@@ -281,6 +283,20 @@ def solve(
                 best_fill = round(solver1.objective_value)
                 solution = list(solver1.response_proto.solution)
             proven1 = status1 == cp_model.OPTIMAL or best_fill == 0
+            if not proven1 and params.neighbourhoods and not stop.hit:
+                # the whole-model search can stop with places someone could still take
+                top_up = neighbourhoods(
+                    "1b",
+                    solution,
+                    best_fill,
+                    params.time_limit * PHASE1_SHARE * NEIGHBOURHOOD_SHARE,
+                    scale=1,
+                    floor=0,
+                    short=lambda sol: short_of(required_places, sol),
+                    gaps_only=True,
+                )
+                solution, best_fill = top_up.solution, top_up.objective
+                proven1 = best_fill == 0
         else:
             info["phase1_status"] = "OPTIMAL"
     info["phase1_weighted_unfilled"] = best_fill
