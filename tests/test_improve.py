@@ -91,25 +91,27 @@ def test_never_worse_than_an_optimal_start():
     assert out.improvements == 0
 
 
-def test_fills_required_places_and_stops_at_the_floor():
-    """Start from the empty rota (every place open): the fill objective reaches 0 and the
-    loop stops there, long before its budget."""
+def empty_start():
+    """Six people, two places a day for a week, and the empty rota (every place open),
+    with the model minimising unfilled required places."""
     data = rota([person(f"C{i}") for i in range(6)], [line("DAY", "08:00", "18:00", needed=2)])
     shifts = build_shifts(data)
     built = build_model(data, shifts)
-    model, objectives = built.rota.model, built.objectives
-    model.minimize(objectives.fill)
-    empty = empty_solution(model)
-    start_value = expr_value(empty, objectives.fill)
+    built.rota.model.minimize(built.objectives.fill)
+    empty = empty_solution(built.rota.model)
+    required = [(s, lit.index) for s, lits in built.objectives.places.items() for lit in lits]
+    return data, shifts, built, empty, required
+
+
+def test_fills_required_places_and_stops_at_the_floor():
+    """From the empty rota the fill objective reaches 0 and the loop stops there, long
+    before its budget."""
+    data, shifts, built, empty, required = empty_start()
+    start_value = expr_value(empty, built.objectives.fill)
     assert start_value > 0
-    required = [
-        (s, lit.index)
-        for s, lits in objectives.places.items()
-        for lit in lits[: built.rota.shifts[s].type.needed]
-    ]
     assert short_of(required, empty)  # every shift is short at the start
     out = improve(
-        model,
+        built.rota.model,
         built.rota,
         empty,
         start_value,
@@ -147,18 +149,12 @@ def test_solve_reports_its_neighbourhoods_and_can_go_without():
 def test_gaps_step_alone_fills_every_place_someone_can_take():
     """gaps_only: one solve with every candidate of the short shifts free; from the empty
     rota that fills every place, and no neighbourhood loop follows."""
-    data = rota([person(f"C{i}") for i in range(6)], [line("DAY", "08:00", "18:00", needed=2)])
-    shifts = build_shifts(data)
-    built = build_model(data, shifts)
-    model, objectives = built.rota.model, built.objectives
-    model.minimize(objectives.fill)
-    empty = empty_solution(model)
-    required = [(s, lit.index) for s, lits in objectives.places.items() for lit in lits]
+    data, shifts, built, empty, required = empty_start()
     out = improve(
-        model,
+        built.rota.model,
         built.rota,
         empty,
-        expr_value(empty, objectives.fill),
+        expr_value(empty, built.objectives.fill),
         budget=60.0,
         deterministic=True,
         short=lambda sol: short_of(required, sol),

@@ -241,17 +241,24 @@ def solve(
         proven1 = best_fill == 0
     else:
         model.minimize(objectives.fill)
-        if solution and params.neighbourhoods:  # 1a: fill gaps one neighbourhood at a time
-            lns1 = neighbourhoods(
-                "1a",
+
+        def fill_places(phase: str, gaps_only: bool) -> None:
+            """Fill required places by neighbourhoods (or only the gaps step)."""
+            nonlocal solution, best_fill
+            out = neighbourhoods(
+                phase,
                 solution,
                 best_fill,
                 params.time_limit * PHASE1_SHARE * NEIGHBOURHOOD_SHARE,
                 scale=1,
                 floor=0,
                 short=lambda sol: short_of(required_places, sol),
+                gaps_only=gaps_only,
             )
-            solution, best_fill = lns1.solution, lns1.objective
+            solution, best_fill = out.solution, out.objective
+
+        if solution and params.neighbourhoods:  # 1a: fill gaps one neighbourhood at a time
+            fill_places("1a", gaps_only=False)
         proven1 = best_fill == 0
         if not proven1:  # 1b: the whole model, from the best rota so far
             set_hint(model, solution)
@@ -285,17 +292,7 @@ def solve(
             proven1 = status1 == cp_model.OPTIMAL or best_fill == 0
             if not proven1 and params.neighbourhoods and not stop.hit:
                 # the whole-model search can stop with places someone could still take
-                top_up = neighbourhoods(
-                    "1b",
-                    solution,
-                    best_fill,
-                    params.time_limit * PHASE1_SHARE * NEIGHBOURHOOD_SHARE,
-                    scale=1,
-                    floor=0,
-                    short=lambda sol: short_of(required_places, sol),
-                    gaps_only=True,
-                )
-                solution, best_fill = top_up.solution, top_up.objective
+                fill_places("1b", gaps_only=True)
                 proven1 = best_fill == 0
         else:
             info["phase1_status"] = "OPTIMAL"
