@@ -175,6 +175,25 @@ def improve(
     def spent() -> float:
         return used if deterministic else perf_counter() - started
 
+    def accept(status: Any, solver: cp_model.CpSolver, kind: Kind | None) -> bool:
+        """Keep the sub-solve's rota if it is at least as good (equal: a sideways move, to
+        another rota as good); True when it is better."""
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return False
+        value = round(solver.objective_value)
+        if value > best.objective:
+            return False
+        improved = value < best.objective
+        best.solution = list(solver.response_proto.solution)
+        best.objective = value
+        if improved:
+            best.improvements += 1
+            if kind is not None:
+                kind.improved += 1
+            if on_improve is not None:
+                on_improve(value, best.solution)
+        return improved
+
     def run(limit: float) -> tuple[Any, cp_model.CpSolver]:
         """Solve the working copy from the best rota within ``limit``."""
         nonlocal used
@@ -200,15 +219,7 @@ def improve(
         _free(domains[i])
     status, solver = run(budget / 4)
     base = solver.response_proto.deterministic_time if deterministic else solver.wall_time
-    if status == cp_model.OPTIMAL and round(solver.objective_value) <= best.objective:
-        value = round(solver.objective_value)  # (auxiliaries at their best too)
-        improved = value < best.objective
-        best.solution = list(solver.response_proto.solution)
-        best.objective = value
-        if improved:
-            best.improvements += 1
-            if on_improve is not None:
-                on_improve(value, best.solution)
+    accept(status, solver, None)
     for i in gaps:
         _fix(domains[i], best.solution[i])
     sub_limit = max(SUB_LIMIT, OVERHEAD_TIMES * base)
@@ -232,19 +243,7 @@ def improve(
             _free(domains[i])
         status, solver = run(min(sub_limit, left))
         kind.tried += 1
-        stalled += 1
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            value = round(solver.objective_value)
-            if value <= best.objective:  # equal: move sideways, to another rota as good
-                improved = value < best.objective
-                stalled = -1 if improved else stalled
-                best.solution = list(solver.response_proto.solution)
-                best.objective = value
-                if improved:
-                    kind.improved += 1
-                    best.improvements += 1
-                    if on_improve is not None:
-                        on_improve(value, best.solution)
+        stalled = 0 if accept(status, solver, kind) else stalled + 1
         # a neighbourhood proven within its time can grow; one that ran out shrinks
         kind.size *= GROW if status == cp_model.OPTIMAL else SHRINK
         kind.size = min(max(kind.size, MIN_SIZE), len(x_indices))
