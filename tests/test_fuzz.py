@@ -268,7 +268,9 @@ def replaced(doc: Any, path: tuple[Any, ...], value: Any) -> Any:
     head, rest = path[0], path[1:]
     if isinstance(doc, dict):
         return {k: (replaced(v, rest, value) if k == head else v) for k, v in doc.items()}
-    return [replaced(v, rest, value) if i == head else v for i, v in enumerate(doc)]
+    if isinstance(doc, list):
+        return [replaced(v, rest, value) if i == head else v for i, v in enumerate(doc)]
+    return doc  # an earlier change made this a scalar: the path no longer exists
 
 
 def settle(contract_text: str) -> Result:
