@@ -12,7 +12,7 @@ from rota_check_helpers import DAY, EVE, MONDAY, NIGHT, clinician, rota_data, sh
 from ooh.rota.calendar import build_shifts
 from ooh.rota.check import check_rota
 from ooh.rota.data import UNAVAILABLE, Assignment, Gap, RotaData, Rules
-from ooh.rota.explain import blocking_breaches, explain_gaps
+from ooh.rota.explain import BlockCheck, explain_gaps, reach_days
 
 
 def day(n: int) -> date:
@@ -101,9 +101,9 @@ def test_existing_breach_is_not_blamed_on_an_unrelated_gap() -> None:
     rota = [Assignment(sid(day(n), "EVE"), "C01") for n in (5, 12)]
     (c01,) = data.clinicians
     shifts = {s.id: s for s in build_shifts(data)}
-    theirs = [shifts[a.shift_id] for a in rota]
-    assert blocking_breaches(data, c01, shifts[sid(day(1), "EVE")], theirs) == []
-    blocked = blocking_breaches(data, c01, shifts[sid(day(6), "EVE")], theirs)
+    blocks = BlockCheck(data, {"C01": [shifts[a.shift_id] for a in rota]})
+    assert blocks.blocking(c01, shifts[sid(day(1), "EVE")]) == []
+    blocked = blocks.blocking(c01, shifts[sid(day(6), "EVE")])
     assert [b.rule for b in blocked] == ["max-weekends"]
 
 
@@ -148,5 +148,74 @@ def test_blocking_rules_agree_with_the_checker(
             if s.id in taken:
                 continue
             new = keys([*rota, Assignment(s.id, c.id)]) - before
-            blocked = blocking_breaches(data, c, s, theirs)
+            blocked = BlockCheck(data, {c.id: theirs}).blocking(c, s)
             assert {(b.rule, b.clinician, b.shifts) for b in blocked} == new
+
+
+# rules a hand-made base rota may break in the long-period test: the shortest runs (a
+# partial rota has many); with the others broken, breaches reaching beyond the weeks around
+# a shift may be named by other shifts than on the whole rota (the rule is the same)
+SHORTEST_RUNS = ("min-consecutive-days", "min-consecutive-days-off")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    picks=st.lists(
+        st.tuples(st.integers(0, 41), st.sampled_from(["EVE", "NIGHT", "DAY"])),
+        max_size=30,
+    ),
+    max_hours=st.sampled_from([20.0, 30.0, 48.0]),
+    max_days=st.integers(2, 6),
+    min_days=st.integers(1, 3),
+    min_off=st.integers(1, 3),
+    follow=st.booleans(),
+)
+def test_blocking_on_a_long_period_equals_the_whole_rota_check(
+    picks: list[tuple[int, str]],
+    max_hours: float,
+    max_days: int,
+    min_days: int,
+    min_off: int,
+    follow: bool,
+) -> None:
+    """Over 6 weeks the rules of the clinician's days are checked on the weeks around the
+    shift only; the new breaches are exactly those the whole-rota checker finds."""
+    c = clinician(
+        "C01",
+        max_hours_per_week=max_hours,
+        max_weekends=2,
+        max_shifts=7,
+        max_period_hours=50.0,
+        min_consecutive_days=min_days,
+        min_consecutive_days_off=min_off,
+        max_shifts_by_type=(("NIGHT", 4),),
+    )
+    rules = Rules(
+        max_consecutive_days=max_days,
+        cannot_follow=frozenset({("EVE", "DAY")}) if follow else frozenset(),
+    )
+    data = rota_data([c], [EVE, NIGHT, DAY], weeks=6, rules=rules)
+    shifts = build_shifts(data)
+    by_id = {s.id: s for s in shifts}
+
+    def breaches(rota: list[Assignment]) -> set[tuple[str, tuple[date, ...], tuple[str, ...]]]:
+        return {
+            (b.rule, b.dates, b.shifts)
+            for b in check_rota(data, rota, shifts)
+            if b.rule not in ("over-staffed", "min-shifts", "min-period-hours")
+        }
+
+    rota: list[Assignment] = []  # the picks that break nothing but the shortest runs
+    for n, t in picks:
+        more = [*rota, Assignment(sid(day(n), t), "C01")]
+        if len(set(more)) > len(rota) and all(r in SHORTEST_RUNS for r, _, _ in breaches(more)):
+            rota = more
+    blocks = BlockCheck(data, {"C01": [by_id[a.shift_id] for a in rota]})
+    assert data.settings.weeks > -(-(2 * reach_days(data, c) + 1) // 7)  # weeks around < period
+    before = breaches(rota)
+    taken = {a.shift_id for a in rota}
+    for s in shifts:
+        if s.id in taken:
+            continue
+        new = breaches([*rota, Assignment(s.id, "C01")]) - before
+        assert {(b.rule, b.dates, b.shifts) for b in blocks.blocking(c, s)} == new, s.id

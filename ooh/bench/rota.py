@@ -101,7 +101,7 @@ def fillable_gaps(
     """Required gaps some clinician could fill without breaking a hard rule (independent
     checker): eligible, offered the date, not on the shift, no new breach if added."""
     from ooh.rota.check import eligibility_breaches
-    from ooh.rota.explain import blocking_breaches, existing_breach_keys
+    from ooh.rota.explain import BlockCheck
 
     by_id = {s.id: s for s in shifts}
     theirs: dict[str, list[Shift]] = defaultdict(list)
@@ -109,7 +109,7 @@ def fillable_gaps(
     for a in assignments:
         on_shift[a.shift_id].add(a.clinician)
         theirs[a.clinician].append(by_id[a.shift_id])
-    before: dict[str, set[tuple[str, tuple[str, ...]]]] = {}
+    blocks = BlockCheck(data, theirs)
     verdict: dict[str, bool] = {}
     found = []
     for g in gaps:
@@ -123,9 +123,7 @@ def fillable_gaps(
                     continue
                 if not data.availability_of(c.id, s.date).allows(s.type.id):
                     continue
-                if c.id not in before:
-                    before[c.id] = existing_breach_keys(data, c, theirs[c.id])
-                if not blocking_breaches(data, c, s, theirs[c.id], before[c.id]):
+                if not blocks.blocking(c, s):
                     verdict[s.id] = True
                     break
         if verdict[g.shift_id]:

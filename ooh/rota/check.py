@@ -44,7 +44,7 @@ Rule ids (``Breach.rule``):
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -192,11 +192,14 @@ def _is_night(s: Shift) -> bool:
 def _runs(days: Iterable[date]) -> list[list[date]]:
     """Maximal runs of consecutive dates."""
     runs: list[list[date]] = []
+    last = 0  # ordinal of the last run's last date
     for d in sorted(set(days)):
-        if runs and d - runs[-1][-1] == timedelta(days=1):
+        day = d.toordinal()
+        if runs and day == last + 1:
             runs[-1].append(d)
         else:
             runs.append([d])
+        last = day
     return runs
 
 
@@ -260,13 +263,23 @@ def _window_breaches(
 
 
 def clinician_breaches(data: RotaData, c: Clinician, shifts: Iterable[Shift]) -> list[Breach]:
-    """Every rule about one clinician's whole rota (timing, counts, runs, weekends).
+    """Every rule about one clinician's whole rota: the rules of their days (rest, 7-day
+    windows, runs, lines that may not follow) and the period totals (shifts, hours,
+    weekends, shifts per line).
 
     ``shifts`` are that clinician's shifts, each at most once. Per-assignment rules
     (availability, eligibility) are separate: see ``assignment_breaches``.
     """
-    rules = data.rules
     mine = sorted(shifts, key=lambda s: (s.start, s.type.id))
+    return day_rule_breaches(data, c, mine) + period_total_breaches(data, c, mine)
+
+
+def day_rule_breaches(data: RotaData, c: Clinician, mine: Sequence[Shift]) -> list[Breach]:
+    """The rules about a clinician's days, each reaching only a few days from a shift (see
+    ``ooh.rota.explain.reach_days``): overlap and rest, 7-day windows, runs of nights, of
+    working days and of days off, and lines that may not follow each other.
+    ``mine`` is sorted by start."""
+    rules = data.rules
     found: list[Breach] = []
 
     # Overlap, min rest and rest after nights: each pair once, earlier start first. The list
@@ -326,30 +339,6 @@ def clinician_breaches(data: RotaData, c: Clinician, shifts: Iterable[Shift]) ->
             data, c, mine, "max-shifts-week", "shifts", float(rules.max_shifts_per_week)
         )
 
-    # Totals over the period.
-    all_dates = tuple(sorted({s.date for s in mine}))
-    all_ids = tuple(s.id for s in mine)
-    if len(mine) < c.min_shifts:
-        found.append(
-            Breach(
-                "min-shifts",
-                c.id,
-                all_dates,
-                f"{who(c)} has {len(mine)} shifts in the period (minimum {c.min_shifts})",
-                all_ids,
-            )
-        )
-    if c.max_shifts is not None and len(mine) > c.max_shifts:
-        found.append(
-            Breach(
-                "max-shifts",
-                c.id,
-                all_dates,
-                f"{who(c)} has {len(mine)} shifts in the period (maximum {c.max_shifts})",
-                all_ids,
-            )
-        )
-
     # Runs of nights and of working days (by start date).
     max_nights = data.max_consecutive_nights(c)
     nights = [s for s in mine if night[s.id]]
@@ -379,65 +368,6 @@ def clinician_breaches(data: RotaData, c: Clinician, shifts: Iterable[Shift]) ->
                 )
             )
 
-    # Weekends worked.
-    if c.max_weekends is not None:
-        weekend_shifts = [s for s in mine if s.is_weekend]
-        weekends = sorted({cast(date, s.weekend_key) for s in weekend_shifts})
-        if len(weekends) > c.max_weekends:
-            found.append(
-                Breach(
-                    "max-weekends",
-                    c.id,
-                    tuple(sorted({s.date for s in weekend_shifts})),
-                    f"{who(c)} works {len(weekends)} weekends (limit {c.max_weekends}): "
-                    + ", ".join(f"{d:%d %b}" for d in weekends),
-                    tuple(s.id for s in weekend_shifts),
-                )
-            )
-    return found + contract_breaches(data, c, mine)
-
-
-def contract_breaches(data: RotaData, c: Clinician, mine: list[Shift]) -> list[Breach]:
-    """Contracted hours in the period, shifts per line, shortest runs of working days and
-    of days off, and lines that may not follow each other on consecutive dates."""
-    found: list[Breach] = []
-    ids = tuple(s.id for s in mine)
-    dates = tuple(sorted({s.date for s in mine}))
-    minutes = sum(s.minutes for s in mine)
-    if minutes < round(c.min_period_hours * 60):
-        found.append(
-            Breach(
-                "min-period-hours",
-                c.id,
-                dates,
-                f"{who(c)} works {hours_text(minutes)} in the period "
-                f"(contracted at least {_limit_text(c.min_period_hours)} h)",
-                ids,
-            )
-        )
-    if c.max_period_hours is not None and minutes > round(c.max_period_hours * 60):
-        found.append(
-            Breach(
-                "max-period-hours",
-                c.id,
-                dates,
-                f"{who(c)} works {hours_text(minutes)} in the period "
-                f"(contracted at most {_limit_text(c.max_period_hours)} h)",
-                ids,
-            )
-        )
-    for line, limit in c.max_shifts_by_type:
-        of_line = [s for s in mine if s.type.id == line]
-        if len(of_line) > limit:
-            found.append(
-                Breach(
-                    "max-shifts-type",
-                    c.id,
-                    tuple(s.date for s in of_line),
-                    f"{who(c)} has {len(of_line)} {line} shifts (maximum {limit})",
-                    tuple(s.id for s in of_line),
-                )
-            )
     first, last = data.settings.period_start, data.settings.period_end
     worked = {s.date for s in mine}
     if c.min_consecutive_days > 1:
@@ -484,6 +414,93 @@ def contract_breaches(data: RotaData, c: Clinician, mine: list[Shift]) -> list[B
                             (a.id, b.id),
                         )
                     )
+    return found
+
+
+def period_total_breaches(data: RotaData, c: Clinician, mine: Sequence[Shift]) -> list[Breach]:
+    """The totals over the period: shifts, contracted hours, weekends, shifts per line.
+    One pass over ``mine`` (explaining gaps asks this for every eligible clinician)."""
+    found: list[Breach] = []
+
+    def dates() -> tuple[date, ...]:
+        return tuple(sorted({s.date for s in mine}))
+
+    def ids() -> tuple[str, ...]:
+        return tuple(s.id for s in mine)
+
+    if len(mine) < c.min_shifts:
+        found.append(
+            Breach(
+                "min-shifts",
+                c.id,
+                dates(),
+                f"{who(c)} has {len(mine)} shifts in the period (minimum {c.min_shifts})",
+                ids(),
+            )
+        )
+    if c.max_shifts is not None and len(mine) > c.max_shifts:
+        found.append(
+            Breach(
+                "max-shifts",
+                c.id,
+                dates(),
+                f"{who(c)} has {len(mine)} shifts in the period (maximum {c.max_shifts})",
+                ids(),
+            )
+        )
+
+    # Weekends worked.
+    if c.max_weekends is not None:
+        weekend_shifts = [s for s in mine if s.is_weekend]
+        weekends = sorted({cast(date, s.weekend_key) for s in weekend_shifts})
+        if len(weekends) > c.max_weekends:
+            found.append(
+                Breach(
+                    "max-weekends",
+                    c.id,
+                    tuple(sorted({s.date for s in weekend_shifts})),
+                    f"{who(c)} works {len(weekends)} weekends (limit {c.max_weekends}): "
+                    + ", ".join(f"{d:%d %b}" for d in weekends),
+                    tuple(s.id for s in weekend_shifts),
+                )
+            )
+    minutes = sum(s.minutes for s in mine)
+    if minutes < round(c.min_period_hours * 60):
+        found.append(
+            Breach(
+                "min-period-hours",
+                c.id,
+                dates(),
+                f"{who(c)} works {hours_text(minutes)} in the period "
+                f"(contracted at least {_limit_text(c.min_period_hours)} h)",
+                ids(),
+            )
+        )
+    if c.max_period_hours is not None and minutes > round(c.max_period_hours * 60):
+        found.append(
+            Breach(
+                "max-period-hours",
+                c.id,
+                dates(),
+                f"{who(c)} works {hours_text(minutes)} in the period "
+                f"(contracted at most {_limit_text(c.max_period_hours)} h)",
+                ids(),
+            )
+        )
+    if c.max_shifts_by_type:
+        per_line = Counter(s.type.id for s in mine)
+        for line, limit in c.max_shifts_by_type:
+            if per_line[line] > limit:
+                of_line = [s for s in mine if s.type.id == line]
+                found.append(
+                    Breach(
+                        "max-shifts-type",
+                        c.id,
+                        tuple(s.date for s in of_line),
+                        f"{who(c)} has {len(of_line)} {line} shifts (maximum {limit})",
+                        tuple(s.id for s in of_line),
+                    )
+                )
     return found
 
 

@@ -193,9 +193,10 @@ class Settings:
     nation: str = "England"  # one of NATIONS; chooses the bank-holiday calendar
     blank_is_available: bool = True  # meaning of a blank availability cell
 
-    @property
-    def dates(self) -> list[date]:
-        return [self.period_start + timedelta(days=i) for i in range(7 * self.weeks)]
+    @cached_property
+    def dates(self) -> tuple[date, ...]:
+        """Every date of the period (kept: the checker asks for them per clinician)."""
+        return tuple(self.period_start + timedelta(days=i) for i in range(7 * self.weeks))
 
     @property
     def period_end(self) -> date:

@@ -12,14 +12,19 @@ For each shift with fewer people than it wants, the reason is the first of:
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 
 from ooh.rota.check import (
     assignment_breaches,
-    clinician_breaches,
+    day_rule_breaches,
     day_text,
     eligibility_breaches,
+    period_total_breaches,
     shift_text,
     who,
 )
@@ -44,12 +49,12 @@ def explain_gaps(
             by_clinician[a.clinician].append(shift_by_id[a.shift_id])
 
     gaps: list[Gap] = []
-    cache: dict[str, set[tuple[str, tuple[str, ...]]]] = {}
+    blocks = BlockCheck(data, by_clinician)
     for s in shifts:
         filled = len(by_shift.get(s.id, []))
         if filled >= s.type.wanted:
             continue
-        reason, fillable = _reason(data, s, by_shift.get(s.id, []), by_clinician, cache)
+        reason, fillable = _reason(data, s, by_shift.get(s.id, []), blocks)
         for place in range(filled + 1, s.type.wanted + 1):
             required = place <= s.type.needed
             text = _fillable_tail(reason, required) if fillable else reason
@@ -57,67 +62,116 @@ def explain_gaps(
     return gaps
 
 
-def blocking_breaches(
-    data: RotaData,
-    c: Clinician,
-    s: Shift,
-    their_shifts: Sequence[Shift],
-    before: set[tuple[str, tuple[str, ...]]] | None = None,
-) -> list[Breach]:
-    """Hard rules the rota would newly break if ``c`` also worked ``s``.
+EASED_ONLY = frozenset({"min-shifts", "min-period-hours"})  # one more shift cannot break these
+# a breach by what it is about (a run of days off names no shifts, only its dates)
+BreachKey = tuple[str, tuple[date, ...], tuple[str, ...]]
 
-    Breaches the clinician's rota already has (say, after a hand edit) are not counted
-    against the new shift unless the new shift changes them. ``before`` may pass those in
-    (see ``existing_breach_keys``) to save recomputing them for every gap.
+
+def reach_days(data: RotaData, c: Clinician) -> int:
+    """Days from a shift beyond which no rule of the clinician's days looks: rest (a shift
+    lasts at most a day), 7-day windows, runs one longer than their limit and the shortest
+    runs, plus two days' margin. A run of nights is part of a run of working days, so
+    where those are legal one more shift makes a run of nights of at most twice their
+    limit and one (the night limit may be no limit at all)."""
+    rules = data.rules
+    rest = math.ceil(max(rules.min_rest_hours, rules.rest_after_nights_hours) / 24) + 1
+    days = data.max_consecutive_days(c)
+    runs = max(days, min(data.max_consecutive_nights(c), 2 * days + 1)) + 1
+    return 2 + max(7, rest, runs, c.min_consecutive_days, c.min_consecutive_days_off)
+
+
+class BlockCheck:
+    """Which hard rules a clinician would newly break by also working a shift: asked for
+    every eligible clinician of every open place of one rota.
+
+    New breaches are those of their rota with the shift that their rota without it does not
+    have (so breaches a hand edit left are blamed on a shift only where it changes them;
+    one more shift never breaks a minimum). Both are found by the checker, so the rules
+    stay written once, but the rules of the clinician's days look only at the weeks around
+    the shift (``reach_days`` each way, those weeks standing for the period) and the period
+    totals at the whole rota: on a 364-day rota that is the difference between minutes and
+    seconds. Where the clinician's rota is legal this is exactly the whole-rota answer
+    (tests/test_explain.py checks both ways).
     """
-    if any(t.id == s.id for t in their_shifts):
-        return [
-            Breach("duplicate", c.id, (s.date,), f"{who(c)} is already on {shift_text(s)}", (s.id,))
+
+    def __init__(self, data: RotaData, by_clinician: Mapping[str, Sequence[Shift]]) -> None:
+        self.data = data
+        self._theirs = {cid: sorted(mine, key=_by_start) for cid, mine in by_clinician.items()}
+        self._starts = {cid: [_by_start(s) for s in mine] for cid, mine in self._theirs.items()}
+        self._ids = {cid: {s.id for s in mine} for cid, mine in by_clinician.items()}
+        self._days = {cid: [s.date for s in mine] for cid, mine in self._theirs.items()}
+        self._periods: dict[tuple[date, int], RotaData] = {}
+        self._day_keys: dict[tuple[str, date, int], set[BreachKey]] = {}
+        self._total_keys: dict[str, set[BreachKey]] = {}
+
+    def blocking(self, c: Clinician, s: Shift) -> list[Breach]:
+        """Hard rules the rota would newly break if ``c`` also worked ``s``."""
+        if s.id in self._ids.get(c.id, ()):
+            return [
+                Breach(
+                    "duplicate", c.id, (s.date,), f"{who(c)} is already on {shift_text(s)}", (s.id,)
+                )
+            ]
+        theirs = self._theirs.get(c.id, [])
+        found = assignment_breaches(self.data, c, s)
+
+        period, inside = self._around(c, s.date)
+        key = (c.id, period.settings.period_start, period.settings.weeks)
+        if key not in self._day_keys:
+            self._day_keys[key] = _keys(day_rule_breaches(period, c, inside))
+        with_s = sorted([*inside, s], key=_by_start)
+        found += [
+            b for b in day_rule_breaches(period, c, with_s) if _key(b) not in self._day_keys[key]
         ]
-    if before is None:
-        before = existing_breach_keys(data, c, their_shifts)
-    found = assignment_breaches(data, c, s)
-    found += [
-        b
-        for b in clinician_breaches(data, c, [*their_shifts, s])
-        if (b.rule, b.shifts) not in before and b.rule != "min-shifts"
-    ]
-    return found
+
+        if c.id not in self._total_keys:
+            self._total_keys[c.id] = _keys(period_total_breaches(self.data, c, theirs))
+        at = bisect_left(self._starts.get(c.id, []), _by_start(s))
+        found += [
+            b
+            for b in period_total_breaches(self.data, c, [*theirs[:at], s, *theirs[at:]])
+            if b.rule not in EASED_ONLY and _key(b) not in self._total_keys[c.id]
+        ]
+        return found
+
+    def _around(self, c: Clinician, day: date) -> tuple[RotaData, list[Shift]]:
+        """The whole weeks around ``day`` (``reach_days`` each way, inside the period) as a
+        period of their own, and the clinician's shifts in them."""
+        settings = self.data.settings
+        reach = reach_days(self.data, c)
+        weeks = -(-(2 * reach + 1) // 7)
+        if weeks >= settings.weeks:
+            return self.data, self._theirs.get(c.id, [])
+        first = max(settings.period_start, day - timedelta(days=reach))
+        first = min(first, settings.period_end - timedelta(days=7 * weeks - 1))
+        last = first + timedelta(days=7 * weeks - 1)
+        if (first, weeks) not in self._periods:
+            self._periods[(first, weeks)] = replace(
+                self.data, settings=replace(settings, period_start=first, weeks=weeks)
+            )
+        days = self._days.get(c.id, [])
+        theirs = self._theirs.get(c.id, [])
+        inside = theirs[bisect_left(days, first) : bisect_right(days, last)]
+        return self._periods[(first, weeks)], inside
 
 
-def existing_breach_keys(
-    data: RotaData, c: Clinician, their_shifts: Sequence[Shift]
-) -> set[tuple[str, tuple[str, ...]]]:
-    return {(b.rule, b.shifts) for b in clinician_breaches(data, c, their_shifts)}
+def _by_start(s: Shift) -> tuple[datetime, str]:
+    """The checker's order of a clinician's shifts."""
+    return (s.start, s.type.id)
 
 
-def explain_shift(
-    data: RotaData,
-    s: Shift,
-    on_shift: Sequence[str],
-    by_clinician: dict[str, list[Shift]],
-    *,
-    required: bool = True,
-) -> str:
-    """The reason one shift has fewer people than it wants (for a required or target place).
+def _key(b: Breach) -> BreachKey:
+    return (b.rule, b.dates, b.shifts)
 
-    ``on_shift``: ids of the clinicians already on it; ``by_clinician``: everyone's shifts.
-    """
-    reason, fillable = _reason(data, s, on_shift, by_clinician, {})
-    return _fillable_tail(reason, required) if fillable else reason
+
+def _keys(breaches: Iterable[Breach]) -> set[BreachKey]:
+    return {_key(b) for b in breaches}
 
 
 def _reason(
-    data: RotaData,
-    s: Shift,
-    on_shift: Sequence[str],
-    by_clinician: dict[str, list[Shift]],
-    cache: dict[str, set[tuple[str, tuple[str, ...]]]],
+    data: RotaData, s: Shift, on_shift: Sequence[str], blocks: BlockCheck
 ) -> tuple[str, bool]:
-    """The reason, and whether some clinician could take the place without breaking a rule.
-
-    ``cache`` keeps each clinician's existing breaches between calls on the same rota.
-    """
+    """The reason, and whether some clinician could take the place without breaking a rule."""
     st = s.type
     eligible = [c for c in data.clinicians if not eligibility_breaches(c, s)]
     if not eligible:
@@ -140,10 +194,7 @@ def _reason(
     blocked: list[str] = []
     open_to: list[Clinician] = []
     for c in offered:
-        theirs = by_clinician.get(c.id, [])
-        if c.id not in cache:
-            cache[c.id] = existing_breach_keys(data, c, theirs)
-        breaches = blocking_breaches(data, c, s, theirs, cache[c.id])
+        breaches = blocks.blocking(c, s)
         if breaches:
             blocked.append(f"{who(c)} ({'; '.join(_short(b, s) for b in breaches)})")
         else:

@@ -26,7 +26,8 @@ from typing import Any
 
 from ooh.rota.data import Assignment, Result, RotaData, Shift, Status
 
-PHASE0_SHARE = 0.15  # of the time limit, at most, for the first rota
+PHASE0_SHARE = 0.15  # of the time limit for the first rota
+FIRST_ROTA_GIVE_UP = 0.5  # of the time left: the most the first rota may take
 TARGETS_SHARE = 0.1  # of the time limit, at most, to fill target places before phase 2
 PHASE1_SHARE = 0.3  # of the time limit for 1b (1a: this x NEIGHBOURHOOD_SHARE); often far less
 # of what is left for the soft goals: neighbourhoods first, then the whole model (the bound)
@@ -194,7 +195,15 @@ def solve(
         # one clinician at a time: seconds where CP-SAT's first-solution search on the whole
         # model can take minutes (not reproducible: its sub-solves stop on the clock; a
         # repair dives through the previous rota instead)
-        chosen = first_rota(rota, params.time_limit * PHASE0_SHARE, params.seed, lambda: stop.hit)
+        # it may go on past its share (without improving schedules) up to half the time
+        # left: where it is that slow, the whole model's own search finds no rota either
+        chosen = first_rota(
+            rota,
+            params.time_limit * PHASE0_SHARE,
+            params.seed,
+            lambda: stop.hit,
+            give_up=FIRST_ROTA_GIVE_UP * (params.time_limit - elapsed()),
+        )
         info["phase0_first_rota"] = "built" if chosen is not None else "none"
         if chosen is not None:
             solver0 = make_solver(params.time_limit * PHASE0_SHARE)

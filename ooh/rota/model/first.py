@@ -49,14 +49,19 @@ def first_rota(
     time_limit: float,
     seed: int = 0,
     stop: Callable[[], bool] | None = None,
+    give_up: float | None = None,
 ) -> set[tuple[int, int]] | None:
     """(clinician index, shift index) pairs of a legal rota (keys of ``rota.x``), or None.
 
     Clinicians are placed in turn, each first on any legal schedule, then on the best one
     in a share of the time the others will not need; so it returns when every clinician
-    is placed, within ``time_limit`` seconds (None after it, or as soon as ``stop()``
-    returns true, checked between clinicians)."""
-    deadline = perf_counter() + time_limit
+    is placed, in about ``time_limit`` seconds. Where legal schedules alone take longer
+    (hundreds of clinicians over a year), it goes on without improving them until
+    ``give_up`` seconds (default ``time_limit``): None after that, or as soon as ``stop()``
+    returns true, checked between clinicians."""
+    now = perf_counter()
+    deadline = now + time_limit
+    last_chance = now + max(time_limit, give_up or 0.0)
     data = rota.data
     fixed: dict[int, list[FixedBooking]] = defaultdict(list)
     held: Counter[int] = Counter()  # places held by fixed bookings not yet placed
@@ -73,7 +78,7 @@ def first_rota(
     order = _order(rota, fixed, seed)
     firsts: deque[float] = deque(maxlen=RECENT)  # seconds to a first schedule, lately
     for k, c in enumerate(order):
-        if deadline <= perf_counter() or (stop is not None and stop()):
+        if last_chance <= perf_counter() or (stop is not None and stop()):
             return None
         own = Counter(rota.shift_index[f"{b.date.isoformat()}/{b.shift_type}"] for b in fixed[c])
         open_shifts = [
@@ -87,7 +92,7 @@ def first_rota(
         sub = _sub_model(rota, c, open_shifts, fixed[c])
         worth = _worth(sub, rota, c, taken, wishes[c])
         idle_is_legal = not fixed[c] and not _has_minimum(data.clinicians[c])
-        schedule = _first_schedule(sub, deadline - perf_counter(), seed, idle_is_legal)
+        schedule = _first_schedule(sub, last_chance - perf_counter(), seed, idle_is_legal)
         if schedule is None:
             return None
         firsts.append(perf_counter() - started)

@@ -15,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import cached_property
 
 from ortools.sat.python import cp_model
 
@@ -83,14 +82,9 @@ class RotaModel:
     _extra: dict[int, cp_model.IntVar] = field(default_factory=dict)  # people above wanted
     _on_day: dict[int, dict[int, list[int]]] = field(default_factory=dict)
 
-    @cached_property
-    def dates(self) -> list[date]:
-        """The period's dates (computed once: Settings.dates builds a new list each time)."""
-        return self.data.settings.dates
-
     @property
     def days(self) -> int:
-        return len(self.dates)
+        return len(self.data.settings.dates)
 
     def guard(self, key: Hashable) -> list[cp_model.IntVar]:
         """Enforcement literals for a hard-rule group: none normally; in diagnosis mode
@@ -146,7 +140,7 @@ class RotaModel:
         else:
             cid = self.data.clinicians[c].id
             kind = "night" if night_only else "works"
-            ind = self.model.new_bool_var(f"{kind}[{cid},{self.dates[day]}]")
+            ind = self.model.new_bool_var(f"{kind}[{cid},{self.data.settings.dates[day]}]")
             for s in shifts:
                 self.model.add_implication(self.x[(c, s)], ind)
         store[(c, day)] = ind
