@@ -145,3 +145,15 @@ def test_none_when_stopped_or_out_of_time():
     m = build(rota([person("C1"), person("C2")], [DAY]))
     assert first_rota(m, 10.0, stop=lambda: True) is None
     assert first_rota(m, 0.0) is None
+
+
+@needs_files
+def test_past_its_share_it_goes_on_to_give_up_without_improving():
+    # Curtois & Qu instance 4: every clinician must work (contracted minutes), so each needs
+    # a search for a legal schedule; no time at all for them within the share
+    inst = read_instance(CURTOIS / "Instance4.txt")
+    m = build(to_rota_data(inst))
+    assert first_rota(m, 0.0) is None
+    chosen = first_rota(m, 0.0, give_up=60.0)
+    assert chosen is not None
+    assert check_rota(m.data, assignments(m, chosen), m.shifts) == []
