@@ -14,6 +14,7 @@ the existing ``add_consecutive_days``.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -142,15 +143,19 @@ def add_cannot_follow(m: RotaModel) -> None:
     follow = m.data.rules.cannot_follow
     if not follow:
         return
+    not_after: dict[str, set[str]] = defaultdict(set)  # line -> lines that may not follow it
+    for earlier, later in follow:
+        not_after[earlier].add(later)
     for c, clinician in enumerate(m.data.clinicians):
+        key = ("cannot_follow", clinician.id)
         by_day = m.shifts_on_day(c)
         for d, today in by_day.items():
-            tomorrow = by_day.get(d + 1, [])
+            tomorrow = [(b, m.shifts[b].type.id) for b in by_day.get(d + 1, [])]
             for a in today:
-                bad = [b for b in tomorrow if (m.shifts[a].type.id, m.shifts[b].type.id) in follow]
+                banned = not_after.get(m.shifts[a].type.id)
+                bad = [b for b, line in tomorrow if line in banned] if banned else []
                 if not bad:
                     continue
-                key = ("cannot_follow", clinician.id)
                 if _pairwise_overlap(m, bad):
                     m.at_most_one([m.x[(c, a)]] + [m.x[(c, b)] for b in bad], key)
                 else:
