@@ -219,3 +219,18 @@ def test_blocking_on_a_long_period_equals_the_whole_rota_check(
             continue
         new = breaches([*rota, Assignment(s.id, "C01")]) - before
         assert {(b.rule, b.dates, b.shifts) for b in blocks.blocking(c, s)} == new, s.id
+
+
+def test_is_blocked_agrees_with_blocking() -> None:
+    c = clinician("C01", max_shifts=3, max_weekends=1)
+    data = rota_data([c], [EVE, NIGHT, DAY], weeks=2, rules=Rules(max_consecutive_days=2))
+    shifts = build_shifts(data)
+    by_id = {s.id: s for s in shifts}
+    theirs = [by_id[sid(day(n), "EVE")] for n in (0, 1, 5)]
+    blocks = BlockCheck(data, {"C01": theirs})
+    verdicts = {bool(blocks.blocking(c, s)) for s in shifts}
+    assert verdicts == {True}  # three shifts already: a fourth breaks max-shifts
+    blocks = BlockCheck(data, {"C01": theirs[:1]})
+    verdicts = {s.id: bool(blocks.blocking(c, s)) for s in shifts}
+    assert set(verdicts.values()) == {True, False}
+    assert all(blocks.is_blocked(c, by_id[i]) == v for i, v in verdicts.items())

@@ -123,7 +123,7 @@ def fillable_gaps(
                     continue
                 if not data.availability_of(c.id, s.date).allows(s.type.id):
                     continue
-                if not blocks.blocking(c, s):
+                if not blocks.is_blocked(c, s):
                     verdict[s.id] = True
                     break
         if verdict[g.shift_id]:

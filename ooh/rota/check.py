@@ -44,8 +44,10 @@ Rule ids (``Breach.rule``):
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import cast
@@ -417,63 +419,96 @@ def day_rule_breaches(data: RotaData, c: Clinician, mine: Sequence[Shift]) -> li
     return found
 
 
-def period_total_breaches(data: RotaData, c: Clinician, mine: Sequence[Shift]) -> list[Breach]:
-    """The totals over the period: shifts, contracted hours, weekends, shifts per line.
-    One pass over ``mine`` (explaining gaps asks this for every eligible clinician)."""
+@dataclass(frozen=True)
+class PeriodTotals:
+    """What the period-total rules read from one clinician's shifts (sorted by start)."""
+
+    shifts: tuple[Shift, ...]
+    ids: tuple[str, ...]
+    dates: tuple[date, ...]  # each date worked, once
+    minutes: int
+    per_line: dict[str, int]
+    weekends: frozenset[date]  # the Saturday of each weekend worked
+
+    @classmethod
+    def of(cls, mine: Sequence[Shift]) -> PeriodTotals:
+        return cls(
+            tuple(mine),
+            tuple(s.id for s in mine),
+            tuple(dict.fromkeys(s.date for s in mine)),
+            sum(s.minutes for s in mine),
+            dict(Counter(s.type.id for s in mine)),
+            frozenset(cast(date, s.weekend_key) for s in mine if s.is_weekend),
+        )
+
+    def plus(self, s: Shift) -> PeriodTotals:
+        """The totals with one more shift, without a pass over the others in Python
+        (explaining gaps asks this for every eligible clinician of every open place)."""
+        at = bisect_left(self.shifts, (s.start, s.type.id), key=lambda t: (t.start, t.type.id))
+        day = bisect_left(self.dates, s.date)
+        new_date = day == len(self.dates) or self.dates[day] != s.date
+        return PeriodTotals(
+            (*self.shifts[:at], s, *self.shifts[at:]),
+            (*self.ids[:at], s.id, *self.ids[at:]),
+            (*self.dates[:day], s.date, *self.dates[day:]) if new_date else self.dates,
+            self.minutes + s.minutes,
+            {**self.per_line, s.type.id: self.per_line.get(s.type.id, 0) + 1},
+            self.weekends | {s.weekend_key} if s.weekend_key else self.weekends,
+        )
+
+
+def period_total_breaches(
+    data: RotaData, c: Clinician, mine: Sequence[Shift] | PeriodTotals
+) -> list[Breach]:
+    """The totals over the period: shifts, contracted hours, weekends, shifts per line."""
+    totals = mine if isinstance(mine, PeriodTotals) else PeriodTotals.of(mine)
+    shifts, ids, dates = totals.shifts, totals.ids, totals.dates
     found: list[Breach] = []
 
-    def dates() -> tuple[date, ...]:
-        return tuple(sorted({s.date for s in mine}))
-
-    def ids() -> tuple[str, ...]:
-        return tuple(s.id for s in mine)
-
-    if len(mine) < c.min_shifts:
+    if len(shifts) < c.min_shifts:
         found.append(
             Breach(
                 "min-shifts",
                 c.id,
-                dates(),
-                f"{who(c)} has {len(mine)} shifts in the period (minimum {c.min_shifts})",
-                ids(),
+                dates,
+                f"{who(c)} has {len(shifts)} shifts in the period (minimum {c.min_shifts})",
+                ids,
             )
         )
-    if c.max_shifts is not None and len(mine) > c.max_shifts:
+    if c.max_shifts is not None and len(shifts) > c.max_shifts:
         found.append(
             Breach(
                 "max-shifts",
                 c.id,
-                dates(),
-                f"{who(c)} has {len(mine)} shifts in the period (maximum {c.max_shifts})",
-                ids(),
+                dates,
+                f"{who(c)} has {len(shifts)} shifts in the period (maximum {c.max_shifts})",
+                ids,
             )
         )
 
     # Weekends worked.
-    if c.max_weekends is not None:
-        weekend_shifts = [s for s in mine if s.is_weekend]
-        weekends = sorted({cast(date, s.weekend_key) for s in weekend_shifts})
-        if len(weekends) > c.max_weekends:
-            found.append(
-                Breach(
-                    "max-weekends",
-                    c.id,
-                    tuple(sorted({s.date for s in weekend_shifts})),
-                    f"{who(c)} works {len(weekends)} weekends (limit {c.max_weekends}): "
-                    + ", ".join(f"{d:%d %b}" for d in weekends),
-                    tuple(s.id for s in weekend_shifts),
-                )
+    if c.max_weekends is not None and len(totals.weekends) > c.max_weekends:
+        weekend_shifts = [s for s in shifts if s.is_weekend]
+        found.append(
+            Breach(
+                "max-weekends",
+                c.id,
+                tuple(dict.fromkeys(s.date for s in weekend_shifts)),
+                f"{who(c)} works {len(totals.weekends)} weekends (limit {c.max_weekends}): "
+                + ", ".join(f"{d:%d %b}" for d in sorted(totals.weekends)),
+                tuple(s.id for s in weekend_shifts),
             )
-    minutes = sum(s.minutes for s in mine)
+        )
+    minutes = totals.minutes
     if minutes < round(c.min_period_hours * 60):
         found.append(
             Breach(
                 "min-period-hours",
                 c.id,
-                dates(),
+                dates,
                 f"{who(c)} works {hours_text(minutes)} in the period "
                 f"(contracted at least {_limit_text(c.min_period_hours)} h)",
-                ids(),
+                ids,
             )
         )
     if c.max_period_hours is not None and minutes > round(c.max_period_hours * 60):
@@ -481,26 +516,24 @@ def period_total_breaches(data: RotaData, c: Clinician, mine: Sequence[Shift]) -
             Breach(
                 "max-period-hours",
                 c.id,
-                dates(),
+                dates,
                 f"{who(c)} works {hours_text(minutes)} in the period "
                 f"(contracted at most {_limit_text(c.max_period_hours)} h)",
-                ids(),
+                ids,
             )
         )
-    if c.max_shifts_by_type:
-        per_line = Counter(s.type.id for s in mine)
-        for line, limit in c.max_shifts_by_type:
-            if per_line[line] > limit:
-                of_line = [s for s in mine if s.type.id == line]
-                found.append(
-                    Breach(
-                        "max-shifts-type",
-                        c.id,
-                        tuple(s.date for s in of_line),
-                        f"{who(c)} has {len(of_line)} {line} shifts (maximum {limit})",
-                        tuple(s.id for s in of_line),
-                    )
+    for line, limit in c.max_shifts_by_type:
+        if totals.per_line.get(line, 0) > limit:
+            of_line = [s for s in shifts if s.type.id == line]
+            found.append(
+                Breach(
+                    "max-shifts-type",
+                    c.id,
+                    tuple(s.date for s in of_line),
+                    f"{who(c)} has {len(of_line)} {line} shifts (maximum {limit})",
+                    tuple(s.id for s in of_line),
                 )
+            )
     return found
 
 

@@ -90,7 +90,7 @@ class ShiftType:
     under_weight: int | None = None
     over_weight: int | None = None
 
-    @property
+    @cached_property
     def minutes(self) -> int:
         start = self.start.hour * 60 + self.start.minute
         end = self.end.hour * 60 + self.end.minute
@@ -223,7 +223,9 @@ class Shift:
     def end_utc(self) -> datetime:
         return real_utc(self.end)
 
-    @property
+    # the facts below are kept once worked out: explaining the gaps of a year-long rota
+    # asks for them hundreds of millions of times
+    @cached_property
     def minutes(self) -> int:
         """Real length in minutes (clock changes included)."""
         return int((self.end_utc - self.start_utc).total_seconds() // 60)
@@ -232,15 +234,15 @@ class Shift:
     def hours(self) -> float:
         return self.minutes / 60
 
-    @property
+    @cached_property
     def is_night(self) -> bool:
         return night_minutes(self.start, self.end) >= NIGHT_MIN_MINUTES
 
-    @property
+    @cached_property
     def is_weekend(self) -> bool:
         return self.date.weekday() >= 5
 
-    @property
+    @cached_property
     def weekend_key(self) -> dt.date | None:  # dt.: the field `date` shadows the type here
         """The Saturday of the weekend this shift falls in, or None on weekdays."""
         if not self.is_weekend:

@@ -20,6 +20,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from ooh.rota.check import (
+    PeriodTotals,
     assignment_breaches,
     day_rule_breaches,
     day_text,
@@ -97,42 +98,49 @@ class BlockCheck:
     def __init__(self, data: RotaData, by_clinician: Mapping[str, Sequence[Shift]]) -> None:
         self.data = data
         self._theirs = {cid: sorted(mine, key=_by_start) for cid, mine in by_clinician.items()}
-        self._starts = {cid: [_by_start(s) for s in mine] for cid, mine in self._theirs.items()}
         self._ids = {cid: {s.id for s in mine} for cid, mine in by_clinician.items()}
         self._days = {cid: [s.date for s in mine] for cid, mine in self._theirs.items()}
         self._periods: dict[tuple[date, int], RotaData] = {}
         self._day_keys: dict[tuple[str, date, int], set[BreachKey]] = {}
+        self._totals: dict[str, PeriodTotals] = {}
         self._total_keys: dict[str, set[BreachKey]] = {}
 
     def blocking(self, c: Clinician, s: Shift) -> list[Breach]:
         """Hard rules the rota would newly break if ``c`` also worked ``s``."""
+        return self._alone(c, s) + self._new_day_rules(c, s) + self._new_totals(c, s)
+
+    def is_blocked(self, c: Clinician, s: Shift) -> bool:
+        """Whether ``blocking`` finds any rule: the cheapest rules first, stopping at one."""
+        return bool(self._alone(c, s) or self._new_totals(c, s) or self._new_day_rules(c, s))
+
+    def _alone(self, c: Clinician, s: Shift) -> list[Breach]:
         if s.id in self._ids.get(c.id, ()):
             return [
                 Breach(
                     "duplicate", c.id, (s.date,), f"{who(c)} is already on {shift_text(s)}", (s.id,)
                 )
             ]
-        theirs = self._theirs.get(c.id, [])
-        found = assignment_breaches(self.data, c, s)
+        return assignment_breaches(self.data, c, s)
 
+    def _new_totals(self, c: Clinician, s: Shift) -> list[Breach]:
+        if c.id not in self._totals:
+            self._totals[c.id] = PeriodTotals.of(self._theirs.get(c.id, []))
+            self._total_keys[c.id] = _keys(period_total_breaches(self.data, c, self._totals[c.id]))
+        return [
+            b
+            for b in period_total_breaches(self.data, c, self._totals[c.id].plus(s))
+            if b.rule not in EASED_ONLY and _key(b) not in self._total_keys[c.id]
+        ]
+
+    def _new_day_rules(self, c: Clinician, s: Shift) -> list[Breach]:
         period, inside = self._around(c, s.date)
         key = (c.id, period.settings.period_start, period.settings.weeks)
         if key not in self._day_keys:
             self._day_keys[key] = _keys(day_rule_breaches(period, c, inside))
         with_s = sorted([*inside, s], key=_by_start)
-        found += [
+        return [
             b for b in day_rule_breaches(period, c, with_s) if _key(b) not in self._day_keys[key]
         ]
-
-        if c.id not in self._total_keys:
-            self._total_keys[c.id] = _keys(period_total_breaches(self.data, c, theirs))
-        at = bisect_left(self._starts.get(c.id, []), _by_start(s))
-        found += [
-            b
-            for b in period_total_breaches(self.data, c, [*theirs[:at], s, *theirs[at:]])
-            if b.rule not in EASED_ONLY and _key(b) not in self._total_keys[c.id]
-        ]
-        return found
 
     def _around(self, c: Clinician, day: date) -> tuple[RotaData, list[Shift]]:
         """The whole weeks around ``day`` (``reach_days`` each way, inside the period) as a
@@ -194,6 +202,12 @@ def _reason(
     blocked: list[str] = []
     open_to: list[Clinician] = []
     for c in offered:
+        if len(blocked) >= MAX_NAMED:  # only counted from here: whether blocked is enough
+            if blocks.is_blocked(c, s):
+                blocked.append(who(c))
+            else:
+                open_to.append(c)
+            continue
         breaches = blocks.blocking(c, s)
         if breaches:
             blocked.append(f"{who(c)} ({'; '.join(_short(b, s) for b in breaches)})")
