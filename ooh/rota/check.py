@@ -191,6 +191,11 @@ def _is_night(s: Shift) -> bool:
     return _night_between(s.start, s.end)
 
 
+def by_start(s: Shift) -> tuple[datetime, str]:
+    """The order of a clinician's shifts in every check: by start, then line."""
+    return (s.start, s.type.id)
+
+
 def _runs(days: Iterable[date]) -> list[list[date]]:
     """Maximal runs of consecutive dates."""
     runs: list[list[date]] = []
@@ -272,7 +277,7 @@ def clinician_breaches(data: RotaData, c: Clinician, shifts: Iterable[Shift]) ->
     ``shifts`` are that clinician's shifts, each at most once. Per-assignment rules
     (availability, eligibility) are separate: see ``assignment_breaches``.
     """
-    mine = sorted(shifts, key=lambda s: (s.start, s.type.id))
+    mine = sorted(shifts, key=by_start)
     return day_rule_breaches(data, c, mine) + period_total_breaches(data, c, mine)
 
 
@@ -444,7 +449,7 @@ class PeriodTotals:
     def plus(self, s: Shift) -> PeriodTotals:
         """The totals with one more shift, without a pass over the others in Python
         (explaining gaps asks this for every eligible clinician of every open place)."""
-        at = bisect_left(self.shifts, (s.start, s.type.id), key=lambda t: (t.start, t.type.id))
+        at = bisect_left(self.shifts, by_start(s), key=by_start)
         day = bisect_left(self.dates, s.date)
         new_date = day == len(self.dates) or self.dates[day] != s.date
         return PeriodTotals(
@@ -630,7 +635,7 @@ def check_rota(
             by_clinician[cid].append(shift_by_id[sid])
 
     for c in data.clinicians:
-        mine = sorted(by_clinician.get(c.id, []), key=lambda s: (s.start, s.type.id))
+        mine = sorted(by_clinician.get(c.id, []), key=by_start)
         for s in mine:
             found += assignment_breaches(data, c, s)
         found += clinician_breaches(data, c, mine)

@@ -17,11 +17,12 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from ooh.rota.check import (
     PeriodTotals,
     assignment_breaches,
+    by_start,
     day_rule_breaches,
     day_text,
     eligibility_breaches,
@@ -97,7 +98,7 @@ class BlockCheck:
 
     def __init__(self, data: RotaData, by_clinician: Mapping[str, Sequence[Shift]]) -> None:
         self.data = data
-        self._theirs = {cid: sorted(mine, key=_by_start) for cid, mine in by_clinician.items()}
+        self._theirs = {cid: sorted(mine, key=by_start) for cid, mine in by_clinician.items()}
         self._ids = {cid: {s.id for s in mine} for cid, mine in by_clinician.items()}
         self._days = {cid: [s.date for s in mine] for cid, mine in self._theirs.items()}
         self._periods: dict[tuple[date, int], RotaData] = {}
@@ -137,7 +138,7 @@ class BlockCheck:
         key = (c.id, period.settings.period_start, period.settings.weeks)
         if key not in self._day_keys:
             self._day_keys[key] = _keys(day_rule_breaches(period, c, inside))
-        with_s = sorted([*inside, s], key=_by_start)
+        with_s = sorted([*inside, s], key=by_start)
         return [
             b for b in day_rule_breaches(period, c, with_s) if _key(b) not in self._day_keys[key]
         ]
@@ -161,11 +162,6 @@ class BlockCheck:
         theirs = self._theirs.get(c.id, [])
         inside = theirs[bisect_left(days, first) : bisect_right(days, last)]
         return self._periods[(first, weeks)], inside
-
-
-def _by_start(s: Shift) -> tuple[datetime, str]:
-    """The checker's order of a clinician's shifts."""
-    return (s.start, s.type.id)
 
 
 def _key(b: Breach) -> BreachKey:
