@@ -87,6 +87,8 @@ def test_progress_lines_report_each_improvement():
         r"unfilled required places \d+|weighted unfilled required places \d+)$"
         r"|^\s*\d+\.\ds  phase (1a|1b|2a) neighbourhoods: objective [-\d,.]+  "
         r"unfilled required places \d+$"
+        # schedule generation's rounds: the master's value, the bound so far, new schedules
+        r"|^\s*\d+\.\ds  phase 2 schedules: master [-\d,.]+, bound [-\d,.]+, \d+ new schedules$"
     )
     for text in lines:
         assert pattern.match(text), text

@@ -34,8 +34,9 @@ TARGET_XL_MB = 4096.0  # ... and 4 GB
 
 _NUMBER = r"(-?[\d,]+(?:\.\d+)?)"
 _GREEDY = re.compile(r"^\s*([\d.]+)s\s+phase 0 .*?weighted unfilled required places (\d+)")
+# (a bound of "-": none proven yet)
 _IMPROVED = re.compile(
-    rf"^\s*([\d.]+)s\s+phase (\d) [^:]*: objective {_NUMBER}\s+bound {_NUMBER}\s+"
+    rf"^\s*([\d.]+)s\s+phase (\d) [^:]*: objective {_NUMBER}\s+bound (-|{_NUMBER})\s+"
     r"gap ([\d.]+)%\s+unfilled required places (\d+)"
 )
 # neighbourhood improvements: no bound of their own
@@ -61,13 +62,14 @@ def parse_progress(line: str) -> dict[str, Any] | None:
         return {"t": float(m.group(1)), "phase": "0", "objective": float(weighted), "bound": None, "gap_pct": None, "unfilled_required": None}  # fmt: skip
     m = _IMPROVED.match(line)
     if m:
+        bound = None if m.group(4) == "-" else _num(m.group(4))
         return {
             "t": float(m.group(1)),
             "phase": m.group(2),
             "objective": _num(m.group(3)),
-            "bound": _num(m.group(4)),
-            "gap_pct": float(m.group(5)),
-            "unfilled_required": int(m.group(6)),
+            "bound": bound,
+            "gap_pct": None if bound is None else float(m.group(6)),
+            "unfilled_required": int(m.group(7)),
         }
     m = _NEIGHBOURHOOD.match(line)
     if m:

@@ -168,7 +168,7 @@ def improve(
     work = model.clone()
     domains = work.proto.variables
     for i in x_indices:
-        _fix(domains[i], solution[i])
+        fix_variable(domains[i], solution[i])
     started = perf_counter()
     used = 0.0
 
@@ -216,12 +216,12 @@ def improve(
     # on a model so large that few would fit in the budget the loop is not worth starting
     gaps = {m.x[(c, s)].index for s in short(best.solution) for c in m.by_shift[s]}
     for i in gaps:
-        _free(domains[i])
+        free_variable(domains[i])
     status, solver = run(budget / 4)
     base = solver.response_proto.deterministic_time if deterministic else solver.wall_time
     accept(status, solver, None)
     for i in gaps:
-        _fix(domains[i], best.solution[i])
+        fix_variable(domains[i], best.solution[i])
     sub_limit = max(SUB_LIMIT, OVERHEAD_TIMES * base)
     worth_it = (
         not gaps_only
@@ -240,7 +240,7 @@ def improve(
         focus = short(best.solution) if rng.random() < FOCUS else []
         free = kind.pick(m, rng, max(MIN_SIZE, round(kind.size)), focus)
         for i in free:
-            _free(domains[i])
+            free_variable(domains[i])
         status, solver = run(min(sub_limit, left))
         kind.tried += 1
         stalled = 0 if accept(status, solver, kind) else stalled + 1
@@ -248,7 +248,7 @@ def improve(
         kind.size *= GROW if status == cp_model.OPTIMAL else SHRINK
         kind.size = min(max(kind.size, MIN_SIZE), len(x_indices))
         for i in free:
-            _fix(domains[i], best.solution[i])
+            fix_variable(domains[i], best.solution[i])
         best.neighbourhoods += 1
     best.seconds = perf_counter() - started
     best.deterministic_time = used
@@ -267,17 +267,17 @@ def with_assignments(
     literals, indicators, fairness terms), or proves it breaks a rule."""
     fixed = model.clone()
     for cs, var in m.x.items():
-        _fix(fixed.proto.variables[var.index], int(cs in chosen))
+        fix_variable(fixed.proto.variables[var.index], int(cs in chosen))
     fixed.minimize(objective)
     return fixed
 
 
-def _fix(domain_proto: Any, value: int) -> None:
+def fix_variable(domain_proto: Any, value: int) -> None:
     domain_proto.domain[0] = value
     domain_proto.domain[1] = value
 
 
-def _free(domain_proto: Any) -> None:
+def free_variable(domain_proto: Any) -> None:
     domain_proto.domain[0] = 0
     domain_proto.domain[1] = 1
 

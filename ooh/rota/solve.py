@@ -17,6 +17,7 @@ bookings, minimum shifts, availability) give Status.CONFLICT, with the conflict 
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -27,10 +28,13 @@ from typing import Any
 from ooh.rota.data import Assignment, Result, RotaData, Shift, Status
 
 PHASE0_SHARE = 0.15  # of the time limit for the first rota
+PHASE0_SOFT_SHARE = 0.05  # ... when no place is required (soft cover only)
 FIRST_ROTA_GIVE_UP = 0.5  # of the time left: the most the first rota may take
 TARGETS_SHARE = 0.1  # of the time limit, at most, to fill target places before phase 2
 PHASE1_SHARE = 0.3  # of the time limit for 1b (1a: this x NEIGHBOURHOOD_SHARE); often far less
-# of what is left for the soft goals: neighbourhoods first, then the whole model (the bound)
+# of what is left for the soft goals: schedule generation first, then neighbourhoods, then
+# the whole model
+SCHEDULES_SHARE = 0.6
 NEIGHBOURHOOD_SHARE = 0.7
 
 
@@ -191,6 +195,9 @@ def solve(
         status0 = stop.solve(solver0, kept_model(model, change, objectives.fill))
         info["phase0_kept_previous"] = status0 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         used += solver0.response_proto.deterministic_time
+    # soft cover only (no required place to fill first): the first rota need only be legal,
+    # as the soft goals' own search (schedule generation) improves it far better
+    soft_only = isinstance(objectives.fill, int)
     if change is None and not params.deterministic:
         # one clinician at a time: seconds where CP-SAT's first-solution search on the whole
         # model can take minutes (not reproducible: its sub-solves stop on the clock; a
@@ -199,7 +206,7 @@ def solve(
         # left: where it is that slow, the whole model's own search finds no rota either
         chosen = first_rota(
             rota,
-            params.time_limit * PHASE0_SHARE,
+            params.time_limit * (PHASE0_SOFT_SHARE if soft_only else PHASE0_SHARE),
             params.seed,
             lambda: stop.hit,
             give_up=FIRST_ROTA_GIVE_UP * (params.time_limit - elapsed()),
@@ -209,9 +216,8 @@ def solve(
             solver0 = make_solver(params.time_limit * PHASE0_SHARE)
             status0 = stop.solve(solver0, with_assignments(model, rota, chosen, objectives.fill))
             used += solver0.response_proto.deterministic_time
-    # soft cover only (no required place to fill first): the greedy dive has nothing to aim
-    # for and, on contract-heavy rotas, rarely completes; phase 1 then just finds a rota
-    soft_only = isinstance(objectives.fill, int)
+    # with soft cover only the greedy dive has nothing to aim for and, on contract-heavy
+    # rotas, rarely completes; phase 1 then just finds a rota
     if status0 not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and not soft_only:  # greedy dive
         greedy = model.clone()
         order = greedy_order(rota)
@@ -337,43 +343,109 @@ def solve(
 
     # ---- phase 2: soft goals, with the fill level (and changes) kept -----------------------
     model.minimize(objectives.soft())
+    current: int | None = None  # the soft goals of ``solution`` (SCALE units), once known
+    if solution and not stop.hit:
+        # the rota so far with its soft-goal terms at their least: earlier phases minimised
+        # other things and left deviations anywhere their rows allow
+        chosen = {cs for cs, var in rota.x.items() if solution[var.index]}
+        solver_s = make_solver(max(1.0, params.time_limit * PHASE0_SHARE))
+        status_s = stop.solve(solver_s, with_assignments(model, rota, chosen, objectives.soft()))
+        used += solver_s.response_proto.deterministic_time
+        if status_s in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            solution = list(solver_s.response_proto.solution)
+            current = round(solver_s.objective_value)
 
     def remaining() -> float:  # of the time limit (deterministic time in deterministic mode)
         return params.time_limit - (used if params.deterministic else elapsed())
 
-    # 2a: neighbourhoods re-solved exactly (fast improvement on large rotas), then 2b: the
-    # whole model from that rota, which also proves the bound
+    # 2-: schedules generated per clinician (column generation): a rota from the linear
+    # relaxation of the schedule choice, and a proven bound (``floor``, rounded up to a value
+    # the soft goals can take); 2a: neighbourhoods re-solved exactly (fast improvement on
+    # large rotas); 2b: the whole model from the best rota, which may prove a bound too.
+    # Each step stops once the rota reaches the floor: it is then proven optimal.
+    floor: int | None = None
+    if (
+        current is not None
+        and params.neighbourhoods
+        and change is None
+        and not params.deterministic
+        and not stop.hit
+        and remaining() > 2
+    ):
+        from ooh.rota.schedules import improve_by_schedules
+
+        def master_round(line: str) -> None:
+            if progress is not None:
+                progress(f"{elapsed():7.1f}s  phase 2 schedules: {line}")
+
+        with stop.catching():
+            gen = improve_by_schedules(
+                model,
+                rota,
+                objectives,
+                solution,
+                current,
+                remaining() * SCHEDULES_SHARE,
+                fill_cap=None if soft_only else best_fill,
+                seed=params.seed,
+                workers=params.workers,
+                stopped=lambda: stop.hit,
+                solve=stop.solve,
+                on_round=master_round,
+            )
+        info["phase2_schedules"] = gen.summary(current)
+        solution, current = gen.solution, gen.objective
+        if gen.bound is not None:
+            floor = objective_floor(objectives.soft(), gen.bound)
+        if progress is not None and gen.improved:
+            bound_text = "-" if floor is None else f"{floor / SCALE:,.1f}"
+            progress(
+                f"{elapsed():7.1f}s  phase 2 schedules: objective {current / SCALE:,.1f}  "
+                f"bound {bound_text}  gap {_gap_pct(current, floor):.1f}%  "
+                f"unfilled required places {expr_value(solution, objectives.unfilled_required)}"
+            )
+
+    def proven_by_floor() -> bool:
+        return floor is not None and current is not None and current <= floor
+
     lns = None
-    if params.neighbourhoods and not stop.hit and remaining() > 2:
+    if params.neighbourhoods and not stop.hit and remaining() > 2 and not proven_by_floor():
         lns = neighbourhoods(
             "2a",
             solution,
-            soft_value(objectives, solution),
+            soft_value(objectives, solution) if current is None else current,
             remaining() * NEIGHBOURHOOD_SHARE,
             scale=SCALE,
             short=lambda sol: short_of(all_places, sol),
+            floor=floor,
         )
-        solution = lns.solution
-    set_hint(model, solution)
-    solver2 = make_solver(max(0.5, remaining()))
-    status2 = stop.solve(solver2, model, callback("2 soft goals", SCALE))
-    info["phase2_status"] = solver2.status_name(status2)
-    info["phase2_seconds"] = round(solver2.wall_time, 3)
+        solution, current = lns.solution, lns.objective
+    status2 = cp_model.UNKNOWN
+    cp_bound: int | None = None
+    if not proven_by_floor():
+        set_hint(model, solution)
+        solver2 = make_solver(max(0.5, remaining()))
+        status2 = stop.solve(solver2, model, callback("2 soft goals", SCALE, floor=floor))
+        info["phase2_status"] = solver2.status_name(status2)
+        info["phase2_seconds"] = round(solver2.wall_time, 3)
+        if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            cp_bound = math.ceil(solver2.best_objective_bound - 1e-6)
+            if current is None or round(solver2.objective_value) <= current:
+                solution = list(solver2.response_proto.solution)
+                current = round(solver2.objective_value)
     objective: float | None = None
     bound: float | None = None
-    final = status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    if final and (lns is None or round(solver2.objective_value) <= lns.objective):
-        solution = list(solver2.response_proto.solution)
-    if final or lns is not None:  # the soft goals were weighed
+    if current is not None:  # the soft goals were weighed
         paid = penalty_points(objectives, solution)
         info["objective_by_goal"] = points_by_goal(paid)
         info["soft_goals_missed"] = [
             f"{p.name}: {points:g} points" for p, points in paid if p.goal != "cost"
         ]
-        objective = expr_value(solution, objectives.soft()) / SCALE
-        if final:
-            bound = min(objective, solver2.best_objective_bound / SCALE)
-        proven = proven1 and status2 == cp_model.OPTIMAL
+        objective = current / SCALE
+        bounds = [b for b in (cp_bound, floor) if b is not None]
+        if bounds:
+            bound = min(current, max(bounds)) / SCALE
+        proven = proven1 and (status2 == cp_model.OPTIMAL or proven_by_floor())
         status = Status.OPTIMAL if proven else Status.FEASIBLE
     else:  # kept phase 1's rota: legal and as filled, soft goals not weighed
         status = Status.FEASIBLE
@@ -405,6 +477,23 @@ def expr_value(solution: list[int], expr: Any) -> int:
     return flat.offset + sum(
         coef * solution[var.index] for var, coef in zip(flat.vars, flat.coeffs, strict=True)
     )
+
+
+def objective_floor(expr: Any, bound: float) -> int:
+    """The least value of ``expr`` (a linear expression over integer variables) that is at
+    least ``bound``: its values are its constant plus multiples of its coefficients'
+    greatest common divisor."""
+    from ortools.sat.python.cp_model_helper import FlatIntExpr
+
+    flat = FlatIntExpr(expr)
+    step = math.gcd(*(abs(c) for c in flat.coeffs)) or 1
+    return flat.offset + step * math.ceil((bound - flat.offset) / step - 1e-6)
+
+
+def _gap_pct(value: int, bound: int | None) -> float:
+    if bound is None or value == 0:
+        return 0.0 if bound is not None else 100.0
+    return max(0.0, (value - bound) / abs(value) * 100)
 
 
 def soft_value(objectives: Any, solution: list[int]) -> int:

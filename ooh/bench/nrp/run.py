@@ -73,6 +73,7 @@ def roster_of(result: Result) -> Roster:
 def run_instance(
     folder: Path, number: int, time_limit: float, workers: int, seed: int, log: bool = False
 ) -> Row:
+    from ooh.bench.rota import parse_progress
     from ooh.rota.solve import SolveParams, solve
 
     path = folder / f"Instance{number}.txt"
@@ -81,8 +82,9 @@ def run_instance(
     started = perf_counter()
     last = [0.0]
 
-    def progress(_: str) -> None:
-        last[0] = perf_counter() - started
+    def progress(line: str) -> None:
+        if parse_progress(line) is not None:  # an improving rota (not a search's summary)
+            last[0] = perf_counter() - started
 
     params = SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log)
     result = solve(data, params, progress=progress)

@@ -20,15 +20,13 @@ from __future__ import annotations
 import random
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable
-from dataclasses import replace
 from time import perf_counter
 
 from ortools.sat.python import cp_model
 
-from ooh.rota.data import AvailabilityKind, Clinician, FixedBooking, Shift, Weights
-from ooh.rota.model.constraints import RULE_FAMILIES, add_capacity
-from ooh.rota.model.contract import CONTRACT_FAMILIES
-from ooh.rota.model.objective import SCALE, priority_weight
+from ooh.rota.data import Clinician, FixedBooking, Shift, Weights
+from ooh.rota.model.clinician import OwnCosts, clinician_model, has_room, own_costs
+from ooh.rota.model.objective import SCALE, OwnTerm, own_terms, priority_weight
 from ooh.rota.model.variables import RotaModel
 
 # points for taking an unfilled required place (x priority weight): more than any target
@@ -40,8 +38,6 @@ RECENT = 10  # clinicians averaged for the time to a first schedule (the very fi
 SPREAD = 3.0
 MIN_SHARE = 0.25  # of an even share of the time left: the least a clinician's improvement gets
 GAP_LIMIT = 0.005  # relative gap at which a sub-solve counts as done: a heuristic anyway
-NOBODY: list[int] = []  # by_shift of a sub-model: nobody, or its one clinician
-ONLY_THEM = [0]
 
 
 def first_rota(
@@ -72,7 +68,9 @@ def first_rota(
             return None  # a booking no rota can hold (the solver's precheck names it)
         fixed[c].append(booking)
         held[s] += 1
-    wishes = _wishes(rota)
+    own: list[list[OwnTerm]] = [[] for _ in data.clinicians]
+    for term in own_terms(rota):
+        own[term.clinician].append(term)
     taken = [0] * len(rota.shifts)
     chosen: set[tuple[int, int]] = set()
     order = _order(rota, fixed, seed)
@@ -80,17 +78,17 @@ def first_rota(
     for k, c in enumerate(order):
         if last_chance <= perf_counter() or (stop is not None and stop()):
             return None
-        own = Counter(rota.shift_index[f"{b.date.isoformat()}/{b.shift_type}"] for b in fixed[c])
+        booked = Counter(rota.shift_index[f"{b.date.isoformat()}/{b.shift_type}"] for b in fixed[c])
         open_shifts = [
             s
             for s in rota.by_clinician[c]
-            if _has_room(rota.shifts[s], taken[s] + held[s] - own[s])
+            if has_room(rota.shifts[s], taken[s] + held[s] - booked[s])
         ]
-        if set(own) - set(open_shifts):
+        if set(booked) - set(open_shifts):
             return None  # more fixed bookings than places on a shift: no legal rota
         started = perf_counter()
-        sub = _sub_model(rota, c, open_shifts, fixed[c])
-        worth = _worth(sub, rota, c, taken, wishes[c])
+        sub = clinician_model(rota, c, open_shifts, fixed[c])
+        worth = _worth(sub, rota, taken, own_costs(sub, own[c]))
         idle_is_legal = not fixed[c] and not _has_minimum(data.clinicians[c])
         schedule = _first_schedule(sub, last_chance - perf_counter(), seed, idle_is_legal)
         if schedule is None:
@@ -108,7 +106,7 @@ def first_rota(
         for s in schedule:
             chosen.add((c, s))
             taken[s] += 1
-        for s, n in own.items():
+        for s, n in booked.items():
             held[s] -= n
     return chosen
 
@@ -117,10 +115,6 @@ def _has_minimum(clinician: Clinician) -> bool:
     """Whether the clinician must work at all (the only rules an empty schedule breaks,
     with fixed bookings)."""
     return clinician.min_shifts > 0 or clinician.min_period_hours > 0
-
-
-def _has_room(shift: Shift, people: int) -> bool:
-    return shift.type.over_weight is not None or people < shift.type.wanted
 
 
 def _order(rota: RotaModel, fixed: dict[int, list[FixedBooking]], seed: int) -> list[int]:
@@ -137,36 +131,6 @@ def _order(rota: RotaModel, fixed: dict[int, list[FixedBooking]], seed: int) -> 
     return sorted(range(len(rota.data.clinicians)), key=key)
 
 
-def _sub_model(
-    rota: RotaModel, c: int, open_shifts: list[int], fixed: list[FixedBooking]
-) -> RotaModel:
-    """The model of clinician c alone over the open shifts: every hard rule but capacity.
-    Shifts, their facts and indices are the whole rota's, shared rather than recomputed."""
-    clinician = rota.data.clinicians[c]
-    data = replace(rota.data, clinicians=(clinician,), fixed=tuple(fixed), requests=())
-    model = cp_model.CpModel()
-    x = {(0, s): model.new_bool_var("") for s in open_shifts}
-    # shared lists, read only: one fresh list per shift per clinician took 3.5 s on XL
-    by_shift: list[list[int]] = [NOBODY] * len(rota.shifts)
-    for s in open_shifts:
-        by_shift[s] = ONLY_THEM
-    sub = RotaModel(
-        data=data,
-        shifts=rota.shifts,
-        info=rota.info,
-        model=model,
-        x=x,
-        by_clinician=[open_shifts],
-        by_shift=by_shift,
-        shift_index=rota.shift_index,
-        clinician_index={clinician.id: 0},
-    )
-    for family in (*RULE_FAMILIES, *CONTRACT_FAMILIES):
-        if family is not add_capacity:
-            family(sub)
-    return sub
-
-
 def _place_points(shift: Shift, people: int, weights: Weights) -> int:
     """Points one more person on the shift is worth to the rota, with ``people`` on it."""
     st = shift.type
@@ -179,72 +143,21 @@ def _place_points(shift: Shift, people: int, weights: Weights) -> int:
     return -(st.over_weight or 0)  # (no over_weight: the shift is full, never offered)
 
 
-def _pay_points(clinician: Clinician, shift: Shift, weights: Weights) -> float:
-    """Pay in points, plus the locum penalty, as ``objective.cost_penalties`` counts it."""
-    hours = shift.minutes / 60
-    points = weights.cost * hours * clinician.hourly_rate * shift.type.pay_multiplier
-    if clinician.is_locum:
-        points += weights.locum * hours
-    return points
-
-
-# a wish: (date index, shift index or None for any shift that day, points when worked)
-Wish = tuple[int, int | None, int]
-
-
-def _wishes(rota: RotaModel) -> list[list[Wish]]:
-    """Per clinician, requests and availability preferences as points for working:
-    positive for a wanted shift or day, negative for an avoided one."""
-    data = rota.data
-    w = data.rules.weights
-    first = data.settings.period_start
-    out: list[list[Wish]] = [[] for _ in data.clinicians]
-    for r in data.requests:
-        c = rota.clinician_index.get(r.clinician)
-        s = None if r.shift_type is None else rota.shift_index.get(f"{r.date}/{r.shift_type}")
-        if c is None or (r.shift_type is not None and s is None):
-            continue
-        points = w.requests * r.weight
-        out[c].append(((r.date - first).days, s, points if r.want else -points))
-    if w.preferences:
-        for (cid, day), avail in data.availability.items():
-            c = rota.clinician_index.get(cid)
-            if c is None or avail.kind not in (
-                AvailabilityKind.PREFERS,
-                AvailabilityKind.PREFERS_NOT,
-            ):
-                continue
-            sign = 1 if avail.kind is AvailabilityKind.PREFERS else -1
-            out[c].append(((day - first).days, None, sign * w.preferences))
-    return out
-
-
-def _worth(
-    sub: RotaModel, rota: RotaModel, c: int, taken: list[int], wishes: list[Wish]
-) -> cp_model.LinearExpr:
+def _worth(sub: RotaModel, rota: RotaModel, taken: list[int], own: OwnCosts) -> cp_model.LinearExpr:
     """The schedule's worth to the rota (SCALE units): places by what the rota lacks now,
-    the clinician's wishes, less pay and a unit per shift."""
+    less the clinician's own soft-goal terms (pay, requests, preferences) and a unit per
+    shift."""
     weights = rota.data.rules.weights
-    clinician = rota.data.clinicians[c]
-    coefs: dict[int, float] = {}
+    variables: list[cp_model.IntVar] = []
+    coefs: list[int] = []
     for _, t in sub.x:
-        shift = rota.shifts[t]
-        points = _place_points(shift, taken[t], weights) - _pay_points(clinician, shift, weights)
-        coefs[t] = points * SCALE - WORK_COST
-    terms: list[tuple[cp_model.IntVar, int]] = []
-    on_day = sub.shifts_on_day(0)
-    for day, s, points in wishes:
-        if s is not None:
-            if s in coefs:
-                coefs[s] += points * SCALE
-            continue
-        lits = [sub.x[(0, t)] for t in on_day.get(day, [])]
-        if lits:  # worked that day: 1 exactly when one of the day's shifts is
-            worked = sub.model.new_bool_var(f"day[{day}]")
-            sub.model.add_max_equality(worked, lits)
-            terms.append((worked, points * SCALE))
-    terms += [(sub.x[(0, s)], round(v)) for s, v in coefs.items()]
-    return cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [a for _, a in terms])
+        points = _place_points(rota.shifts[t], taken[t], weights) * SCALE
+        variables.append(sub.x[(0, t)])
+        coefs.append(round(points) - own.per_shift.get(t, 0) - WORK_COST)
+    for term, lit in own.day_terms:
+        variables.append(lit)
+        coefs.append(-term.coef)
+    return cp_model.LinearExpr.weighted_sum(variables, coefs)
 
 
 def _first_schedule(

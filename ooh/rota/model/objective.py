@@ -9,7 +9,8 @@ docs/rota-formulation.md for the formulas.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Container
+from dataclasses import dataclass, field
 from datetime import date
 from functools import reduce
 
@@ -37,6 +38,44 @@ class Penalty:
     coef: int
 
 
+@dataclass(frozen=True)
+class OwnTerm:
+    """A soft-goal term about one clinician's own schedule (pay, a request, a preference):
+    ``coef`` SCALE units are paid when ``want`` and none of ``shifts`` is worked, or when
+    not ``want`` and one of them is. ``shifts``: one shift, or the clinician's shifts of
+    one date."""
+
+    goal: str
+    name: str
+    clinician: int
+    shifts: tuple[int, ...]
+    want: bool
+    coef: int
+
+    def paid(self, worked: Container[int]) -> bool:
+        """Whether a schedule (the shifts the clinician works) pays this term."""
+        return any(s in worked for s in self.shifts) != self.want
+
+
+@dataclass(frozen=True)
+class FairMember:
+    """One member of a fair-share group: amounts per assignment, and what it offered."""
+
+    label: str
+    amounts: tuple[tuple[int, int, int], ...]  # (clinician, shift, amount units)
+    offered: int
+
+
+@dataclass(frozen=True)
+class FairGroup:
+    """Members whose amounts should follow their offers: ``weight`` SCALE units per unit
+    of each member's L1 deviation from its share of the group total (``_fair_share``)."""
+
+    goal: str
+    weight: int
+    members: tuple[FairMember, ...]
+
+
 @dataclass
 class Objectives:
     places: dict[int, list[cp_model.IntVar]]  # shift index -> place k filled (k = 1..wanted)
@@ -46,6 +85,10 @@ class Objectives:
     # priority-weighted unfilled target places (phase 1c) and the most it can be
     targets: cp_model.LinearExprT = 0
     targets_max: int = 0
+    # the soft goals as data, for searches outside the model (``ooh.rota.schedules``):
+    # every term about one clinician's own schedule, and the fair-share groups
+    own: list[OwnTerm] = field(default_factory=list)
+    groups: list[FairGroup] = field(default_factory=list)
 
     def soft(self) -> cp_model.LinearExprT:
         """Phase 2 objective in SCALE units."""
@@ -112,15 +155,17 @@ def build_objectives(m: RotaModel) -> Objectives:
             target_lits.append(lit.negated())
             target_coefs.append(max(1, st.priority))
     targets = cp_model.LinearExpr.weighted_sum(target_lits, target_coefs) if target_lits else 0
+    groups = [g for g in (practice_share_group(m), *clinician_fairness_groups(m)) if g]
+    own = own_terms(m)
     penalties: list[Penalty] = []
     penalties += target_penalties(m, places)
     penalties += soft_cover_penalties(m, places)
-    penalties += practice_share_penalties(m)
-    penalties += clinician_fairness_penalties(m)
-    penalties += request_penalties(m)
-    penalties += preference_penalties(m)
-    penalties += cost_penalties(m)
-    return Objectives(places, unfilled, fill, penalties, targets, sum(target_coefs))
+    for group in groups:
+        penalties += _fair_share(m, group)
+    penalties += [Penalty(t.goal, t.name, own_literal(m, t), t.coef) for t in own]
+    return Objectives(
+        places, unfilled, fill, penalties, targets, sum(target_coefs), own=own, groups=groups
+    )
 
 
 def target_penalties(m: RotaModel, places: dict[int, list[cp_model.IntVar]]) -> list[Penalty]:
@@ -150,56 +195,63 @@ def soft_cover_penalties(m: RotaModel, places: dict[int, list[cp_model.IntVar]])
     return out
 
 
-def _fair_share(
-    m: RotaModel,
-    goal: str,
-    members: list[tuple[str, list[tuple[cp_model.IntVar, int]], int]],
-    weight: int,
-) -> list[Penalty]:
+def _fair_share(m: RotaModel, group: FairGroup) -> list[Penalty]:
     """L1 deviation of each member's amount from its share of the group total.
 
-    members: (label, [(var, amount units)], offered). Member i's fair amount is
-    offered_i / sum(offered) of the total Q; with A = sum(offered) the deviation d_i obeys
-    A*d_i >= |A*q_i - offered_i*Q| (exact integers, rounded up to a whole unit)."""
-    members = [mb for mb in members if mb[2] > 0]
-    if len(members) < 2 or weight == 0:
-        return []
-    g = reduce(math.gcd, [mb[2] for mb in members])
-    offered = [mb[2] // g for mb in members]
+    Member i's fair amount is offered_i / sum(offered) of the total Q; with A = sum(offered)
+    the deviation d_i obeys A*d_i >= |A*q_i - offered_i*Q| (exact integers, rounded up to a
+    whole unit)."""
+    members = group.members
+    g = reduce(math.gcd, [mb.offered for mb in members])
+    offered = [mb.offered // g for mb in members]
     total_offered = sum(offered)
     model = m.model
-    maxes = [sum(a for _, a in terms) for _, terms, _ in members]
+    goal = group.goal
+    maxes = [sum(a for _, _, a in mb.amounts) for mb in members]
     total = model.new_int_var(0, sum(maxes), f"{goal}:total")
     qs = []
-    for (label, terms, _), hi in zip(members, maxes, strict=True):
-        q = model.new_int_var(0, hi, f"{goal}:amount[{label}]")
+    for mb, hi in zip(members, maxes, strict=True):
+        q = model.new_int_var(0, hi, f"{goal}:amount[{mb.label}]")
         model.add(
-            q == cp_model.LinearExpr.weighted_sum([v for v, _ in terms], [a for _, a in terms])
+            q
+            == cp_model.LinearExpr.weighted_sum(
+                [m.x[(c, s)] for c, s, _ in mb.amounts], [a for _, _, a in mb.amounts]
+            )
         )
         qs.append(q)
     model.add(total == sum(qs))
     out = []
-    for (label, _, _), q, a, hi in zip(members, qs, offered, maxes, strict=True):
-        dev = model.new_int_var(0, max(hi, sum(maxes)), f"{goal}:deviation[{label}]")
+    for mb, q, a, hi in zip(members, qs, offered, maxes, strict=True):
+        dev = model.new_int_var(0, max(hi, sum(maxes)), f"{goal}:deviation[{mb.label}]")
         model.add(total_offered * dev >= total_offered * q - a * total)
         model.add(total_offered * dev >= a * total - total_offered * q)
-        out.append(Penalty(goal, f"{goal.replace('_', ' ')} deviation of {label}", dev, weight))
+        name = f"{goal.replace('_', ' ')} deviation of {mb.label}"
+        out.append(Penalty(goal, name, dev, group.weight))
     return out
 
 
-def practice_share_penalties(m: RotaModel) -> list[Penalty]:
+def _group(goal: str, weight: int, members: list[FairMember]) -> FairGroup | None:
+    """The group, with members that offered nothing left out; None when there is nothing
+    to share (fewer than two members, or no weight)."""
+    members = [mb for mb in members if mb.offered > 0]
+    if len(members) < 2 or weight == 0:
+        return None
+    return FairGroup(goal, weight, tuple(members))
+
+
+def practice_share_group(m: RotaModel) -> FairGroup | None:
     """Member practices' worked minutes against their list-size share of all member minutes
     (locum and unattached clinicians' hours do not count)."""
-    by_practice: dict[str, list[tuple[cp_model.IntVar, int]]] = {
-        p.code: [] for p in m.data.practices
-    }
-    for (c, s), var in m.x.items():
+    by_practice: dict[str, list[tuple[int, int, int]]] = {p.code: [] for p in m.data.practices}
+    for c, s in m.x:
         cl = m.data.clinicians[c]
         if cl.practice in by_practice and not cl.is_locum:
-            by_practice[cl.practice].append((var, m.info[s].minutes))
-    members = [(p.code, by_practice[p.code], p.list_size) for p in m.data.practices]
+            by_practice[cl.practice].append((c, s, m.info[s].minutes))
+    members = [
+        FairMember(p.code, tuple(by_practice[p.code]), p.list_size) for p in m.data.practices
+    ]
     # weight is per hour; amounts are minutes, and SCALE = 60 makes it per minute
-    return _fair_share(m, "practice_fair_share", members, m.data.rules.weights.practice_fair_share)
+    return _group("practice_fair_share", m.data.rules.weights.practice_fair_share, members)
 
 
 def offered_dates(m: RotaModel, shifts: list[int]) -> int:
@@ -218,7 +270,7 @@ def _is_kind(m: RotaModel, s: int, kind: str) -> bool:
     return info.bank_holiday
 
 
-def clinician_fairness_penalties(m: RotaModel) -> list[Penalty]:
+def clinician_fairness_groups(m: RotaModel) -> list[FairGroup | None]:
     """Within each role, members' (non-locum) hours, nights, weekend and bank-holiday shifts
     against their share by dates offered. Counts are in 1/60 units so every weight is per
     unit (hour, night, shift) in points."""
@@ -241,28 +293,30 @@ def clinician_fairness_penalties(m: RotaModel) -> list[Penalty]:
             members = []
             for c in group:
                 shifts = [s for s in m.by_clinician[c] if _is_kind(m, s, kind)]
-                terms = [
-                    (m.x[(c, s)], m.info[s].minutes if kind == "hours" else SCALE) for s in shifts
-                ]
-                members.append((m.data.clinicians[c].id, terms, offered_dates(m, shifts)))
-            out += _fair_share(m, f"clinician_{kind}[{role}]", members, weight)
+                amounts = tuple(
+                    (c, s, m.info[s].minutes if kind == "hours" else SCALE) for s in shifts
+                )
+                label = m.data.clinicians[c].id
+                members.append(FairMember(label, amounts, offered_dates(m, shifts)))
+            out.append(_group(f"clinician_{kind}[{role}]", weight, members))
     return out
 
 
-def _day_literal(
-    m: RotaModel, c: int, day: date, want: bool, name: str
-) -> cp_model.LinearExprT | None:
-    """1 when a want-to-work day is not worked / an avoid day is worked (None: no shift the
-    clinician could work that day, so no rota can honour or break it)."""
-    d = (day - m.data.settings.period_start).days
-    shifts = m.shifts_on_day(c).get(d, [])
-    if not shifts:
-        return None
-    lits = [m.x[(c, s)] for s in shifts]
-    if len(lits) == 1:
-        return lits[0].negated() if want else lits[0]
-    v = m.model.new_bool_var(name)
-    if want:
+def own_literal(m: RotaModel, term: OwnTerm) -> cp_model.LinearExprT:
+    """1 exactly when the term is paid: the shift's own variable (or its negation), or for
+    a date a literal posted here (minimisation keeps it from being 1 needlessly)."""
+    if len(term.shifts) == 1:
+        lit = m.x[(term.clinician, term.shifts[0])]
+        return lit.negated() if term.want else lit
+    return date_literal(m, term)
+
+
+def date_literal(m: RotaModel, term: OwnTerm) -> cp_model.IntVar:
+    """For a term about several shifts (a date), a literal that is 1 whenever the term is
+    paid; minimisation keeps it from being 1 needlessly."""
+    lits = [m.x[(term.clinician, s)] for s in term.shifts]
+    v = m.model.new_bool_var(term.name)
+    if term.want:
         m.model.add(v + sum(lits) >= 1)
     else:
         for lit in lits:
@@ -270,7 +324,19 @@ def _day_literal(
     return v
 
 
-def request_penalties(m: RotaModel) -> list[Penalty]:
+def _day_shifts(m: RotaModel, c: int, day: date) -> tuple[int, ...]:
+    """The clinician's shifts starting on ``day`` (none: no rota can honour or break a
+    wish about that day, so it is not counted)."""
+    d = (day - m.data.settings.period_start).days
+    return tuple(m.shifts_on_day(c).get(d, []))
+
+
+def own_terms(m: RotaModel) -> list[OwnTerm]:
+    """Every soft-goal term about one clinician's own schedule."""
+    return request_terms(m) + preference_terms(m) + cost_terms(m)
+
+
+def request_terms(m: RotaModel) -> list[OwnTerm]:
     w = m.data.rules.weights.requests * SCALE
     out = []
     for r in m.data.requests:
@@ -284,19 +350,18 @@ def request_penalties(m: RotaModel) -> list[Penalty]:
             s = m.shift_index.get(f"{r.date.isoformat()}/{r.shift_type}")
             if s is None or (c, s) not in m.x:
                 continue  # cannot be honoured by any rota: not counted
-            lit = m.x[(c, s)]
-            var: cp_model.LinearExprT | None = lit.negated() if r.want else lit
+            shifts: tuple[int, ...] = (s,)
         else:
-            var = _day_literal(m, c, r.date, r.want, name)
-        if var is not None:
-            out.append(Penalty("requests", name, var, w * r.weight))
+            shifts = _day_shifts(m, c, r.date)
+        if shifts:
+            out.append(OwnTerm("requests", name, c, shifts, r.want, w * r.weight))
     return out
 
 
-def preference_penalties(m: RotaModel) -> list[Penalty]:
+def preference_terms(m: RotaModel) -> list[OwnTerm]:
     """Days marked "prefers to work" not worked, and "prefers not" days worked."""
     w = m.data.rules.weights.preferences * SCALE
-    out: list[Penalty] = []
+    out: list[OwnTerm] = []
     if w == 0:
         return out
     first, last = m.data.settings.period_start, m.data.settings.period_end
@@ -309,17 +374,17 @@ def preference_penalties(m: RotaModel) -> list[Penalty]:
         want = avail.kind is AvailabilityKind.PREFERS
         label = "prefers to work" if want else "prefers not to work"
         name = f"preference: {cid} {label} {day.isoformat()}"
-        var = _day_literal(m, c, day, want, name)
-        if var is not None:
-            out.append(Penalty("preferences", name, var, w))
+        shifts = _day_shifts(m, c, day)
+        if shifts:
+            out.append(OwnTerm("preferences", name, c, shifts, want, w))
     return out
 
 
-def cost_penalties(m: RotaModel) -> list[Penalty]:
+def cost_terms(m: RotaModel) -> list[OwnTerm]:
     """Pay (hours x rate x pay multiplier, GBP) plus a locum penalty per locum hour."""
     w = m.data.rules.weights
     out = []
-    for (c, s), var in m.x.items():
+    for c, s in m.x:
         cl = m.data.clinicians[c]
         hours = m.info[s].minutes / 60
         points = w.cost * hours * cl.hourly_rate * m.shifts[s].type.pay_multiplier
@@ -327,8 +392,8 @@ def cost_penalties(m: RotaModel) -> list[Penalty]:
             points += w.locum * hours
         coef = round(points * SCALE)
         if coef:
-            goal = "cost"
-            out.append(Penalty(goal, f"pay of {cl.id} on {m.shifts[s].id}", var, coef))
+            name = f"pay of {cl.id} on {m.shifts[s].id}"
+            out.append(OwnTerm("cost", name, c, (s,), False, coef))
     return out
 
 

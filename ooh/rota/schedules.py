@@ -1,0 +1,491 @@
+"""Improve a rota, and bound its soft goals, by generating clinicians' schedules.
+
+Every hard rule but capacity is about one clinician, and every soft goal is either about
+one clinician's own schedule (pay, requests, preferences) or a linear function of how many
+people work each shift and how much each member works (places, soft cover, fair shares).
+The soft-goal problem is therefore a choice of one legal schedule per clinician, coupled
+only through shifts and fair-share amounts: the set-partitioning form of rostering, whose
+linear relaxation is far tighter than that of the assignment model CP-SAT searches (on
+Curtois & Qu instances 1-12 it is within 0.3% of the best known roster, where CP-SAT's
+own bound on the assignment model stays near zero). Column generation solves it:
+
+- **master** (GLOP linear programme): for each clinician a convex combination of schedules
+  found so far; rows for every shift's places (required, target, people above the target)
+  and every fair-share member's amount, costed exactly as the model's soft goals
+  (``ooh.rota.model.objective``); after phase 1, the fill level is kept as a row too;
+- **pricing** (CP-SAT, one clinician's own model: every hard rule but capacity, so every
+  schedule it returns is legal for them; two clinicians at a time, one per worker thread):
+  the schedule whose reduced cost under the master's duals is lowest. Rounds of pricing
+  and master alternate until no schedule improves the master. When every clinician was
+  priced in a round, the master's value plus each clinician's (negative) least reduced
+  cost is a proven lower bound on the soft goals (the Lagrangian bound), whether or not
+  the rounds have converged;
+- **rota**: each assignment's share in the master's solution. Every assignment on which a
+  clinician's schedules in that solution agree is fixed (worked or not), and CP-SAT
+  solves the rest of the whole model exactly from the clinician's main schedule (an
+  LP-guided neighbourhood). The rota is kept only if it improves on the one given.
+
+Used by phase 2 of ``ooh.rota.solve`` before the neighbourhoods; see
+docs/rota-formulation.md, "Schedule generation".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import reduce
+from time import perf_counter
+from typing import Any
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from ooh.rota.improve import fix_variable
+from ooh.rota.model.clinician import OwnCosts, clinician_model, has_room, own_costs
+from ooh.rota.model.objective import SCALE, Objectives, OwnTerm, priority_weight
+from ooh.rota.model.variables import RotaModel
+
+PRICE_LIMIT = 1.0  # seconds for one clinician's pricing search, at most
+NEW_PER_ROUND = 5  # schedules a clinician's pricing may add in one round, at most
+REDUCED_COST_EPS = 1e-3  # SCALE units: a schedule must lower the master by more than this
+INTEGRAL_EPS = 1e-6  # an assignment's share this close to 0 or 1 counts as whole
+RESOLUTION = 1024  # pricing objective units per SCALE unit (duals are fractional)
+SMOOTHING = 0.5  # weight of the last round's duals in pricing (0.3-0.5 fastest on NRP 8, 12)
+ROUNDS_NEEDED = 20  # rounds to convergence to expect (NRP 1-12: 7-35): else not started
+
+
+@dataclass
+class ScheduleOutcome:
+    solution: list[int]  # the best full solution of the model: the start, or better
+    objective: int  # its objective (SCALE units)
+    bound: float | None = None  # proven lower bound on the objective (SCALE units)
+    master: float | None = None  # the master's last value (SCALE units)
+    rounds: int = 0
+    schedules: int = 0
+    converged: bool = False  # no schedule improves the master
+    free: int = 0  # assignments left to the LP-guided neighbourhood
+    neighbourhood_status: str = ""
+    improved: bool = False
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self, start: int) -> str:
+        """One line for the run information (``start``: the objective it started from)."""
+        state = "converged" if self.converged else "not converged"
+        step = self.neighbourhood_status or "not run"
+        bound = "-" if self.bound is None else f"{self.bound / SCALE:,.2f}"
+        return (
+            f"{self.rounds} rounds, {self.schedules} schedules, {state}, bound {bound}; "
+            f"LP-guided neighbourhood: {self.free} assignments free, {step}; "
+            f"objective {start / SCALE:,.2f} -> {self.objective / SCALE:,.2f}; "
+            f"{self.seconds:.1f} s" + "".join(f"; {n}" for n in self.notes)
+        )
+
+
+@dataclass
+class Duals:
+    """The master's dual values: shift place rows, fair-share amount rows, convexity rows."""
+
+    cover: list[float]
+    amount: list[float]
+    convexity: dict[int, float]
+
+    def towards(self, other: Duals, weight: float) -> Duals:
+        """``weight`` of self and the rest of ``other`` (dual smoothing)."""
+
+        def mix(a: float, b: float) -> float:
+            return weight * a + (1 - weight) * b
+
+        return Duals(
+            [mix(a, b) for a, b in zip(self.cover, other.cover, strict=True)],
+            [mix(a, b) for a, b in zip(self.amount, other.amount, strict=True)],
+            {c: mix(a, other.convexity[c]) for c, a in self.convexity.items()},
+        )
+
+
+@dataclass
+class _Clinician:
+    """What pricing needs of one clinician: their model, own costs and master rows."""
+
+    c: int
+    sub: RotaModel
+    own: OwnCosts
+    amounts: list[tuple[int, dict[int, int]]]  # (fair-share amount row, shift -> amount)
+
+    def reduced_cost(self, schedule: frozenset[int], duals: Duals) -> float:
+        """Own costs, less the duals of the schedule's place rows and of the convexity row,
+        plus the duals of the amount rows (where its coefficient is -amount)."""
+        value = self.own.of(schedule) - duals.convexity[self.c]
+        value -= sum(duals.cover[s] for s in schedule)
+        for row, amounts in self.amounts:
+            value += duals.amount[row] * sum(amounts.get(s, 0) for s in schedule)
+        return value
+
+
+class _Master:
+    """The restricted master linear programme (GLOP), grown one schedule at a time."""
+
+    def __init__(self, rota: RotaModel, objectives: Objectives, fill_cap: int | None) -> None:
+        self.lp = lp = pywraplp.Solver.CreateSolver("GLOP")
+        inf = lp.infinity()
+        self.objective = objective = lp.Objective()
+        objective.SetMinimization()
+        target = rota.data.rules.weights.target
+        cap = None if fill_cap is None else lp.Constraint(-inf, fill_cap)
+        # places: people + unfilled required + unfilled target - extra = wanted; the model
+        # fills places in order, a relaxation may leave either kind empty
+        self.cover: list[Any] = []
+        for shift in rota.shifts:
+            st = shift.type
+            row = lp.Constraint(st.wanted, st.wanted)
+            if st.needed:
+                unfilled = lp.NumVar(0, st.needed, "")
+                row.SetCoefficient(unfilled, 1)
+                if st.under_weight is not None:
+                    objective.SetCoefficient(unfilled, st.under_weight * SCALE)
+                elif cap is not None:
+                    cap.SetCoefficient(unfilled, priority_weight(st.priority))
+            if st.wanted > st.needed:
+                unfilled = lp.NumVar(0, st.wanted - st.needed, "")
+                row.SetCoefficient(unfilled, 1)
+                objective.SetCoefficient(unfilled, target * st.priority * SCALE)
+            if st.over_weight is not None:
+                extra = lp.NumVar(0, inf, "")
+                row.SetCoefficient(extra, -1)
+                objective.SetCoefficient(extra, st.over_weight * SCALE)
+            self.cover.append(row)
+        # fair shares: amount rows q_i = sum of schedules' amounts, total Q = sum q_i,
+        # dev_i >= |q_i - a_i/A*Q| as in the model (there rounded up to whole units)
+        self.amount_rows: list[Any] = []  # fair-share members' amount rows
+        # per clinician: (amount row number, shift -> amount) for the members they count in
+        self.amounts: list[list[tuple[int, dict[int, int]]]] = [[] for _ in rota.data.clinicians]
+        for group in objectives.groups:
+            g = reduce(math.gcd, [mb.offered for mb in group.members])
+            offered = [mb.offered // g for mb in group.members]
+            whole = sum(offered)
+            total = lp.NumVar(0, inf, "")
+            total_row = lp.Constraint(0, 0)
+            total_row.SetCoefficient(total, 1)
+            for mb, a in zip(group.members, offered, strict=True):
+                q = lp.NumVar(0, inf, "")
+                q_row = lp.Constraint(0, 0)
+                q_row.SetCoefficient(q, 1)
+                self.amount_rows.append(q_row)
+                total_row.SetCoefficient(q, -1)
+                dev = lp.NumVar(0, inf, "")
+                objective.SetCoefficient(dev, group.weight)
+                for sign in (1, -1):  # divided by A: coefficients near 1 keep GLOP exact
+                    row = lp.Constraint(0, inf)
+                    row.SetCoefficient(dev, 1)
+                    row.SetCoefficient(q, -sign)
+                    row.SetCoefficient(total, sign * a / whole)
+                per_clinician: dict[int, dict[int, int]] = {}
+                for c, s, amount in mb.amounts:
+                    per_clinician.setdefault(c, {})[s] = amount
+                for c, amounts in per_clinician.items():
+                    self.amounts[c].append((len(self.amount_rows) - 1, amounts))
+        self.convexity: dict[int, Any] = {}
+        self.columns: dict[int, list[tuple[frozenset[int], Any]]] = {}
+        self.known: dict[int, set[frozenset[int]]] = {}
+
+    def add_clinician(self, c: int) -> None:
+        self.convexity[c] = self.lp.Constraint(1, 1)
+        self.columns[c] = []
+        self.known[c] = set()
+
+    def add(self, c: int, schedule: frozenset[int], cost: int) -> bool:
+        """Add a schedule of clinician c (False: known already)."""
+        if schedule in self.known[c]:
+            return False
+        self.known[c].add(schedule)
+        var = self.lp.NumVar(0, self.lp.infinity(), "")
+        self.convexity[c].SetCoefficient(var, 1)
+        for s in schedule:
+            self.cover[s].SetCoefficient(var, 1)
+        for row, amounts in self.amounts[c]:
+            amount = sum(amounts.get(s, 0) for s in schedule)
+            if amount:
+                self.amount_rows[row].SetCoefficient(var, -amount)
+        self.objective.SetCoefficient(var, cost)
+        self.columns[c].append((schedule, var))
+        return True
+
+    def solve(self) -> float | None:
+        status = self.lp.Solve()
+        if status != pywraplp.Solver.OPTIMAL:
+            return None
+        return float(self.objective.Value())
+
+    def duals(self) -> Duals:
+        return Duals(
+            [row.dual_value() for row in self.cover],
+            [row.dual_value() for row in self.amount_rows],
+            {c: row.dual_value() for c, row in self.convexity.items()},
+        )
+
+    def shares(self, c: int) -> list[tuple[float, frozenset[int]]]:
+        """The clinician's schedules in the last solution, with their weights."""
+        out = [(var.solution_value(), schedule) for schedule, var in self.columns[c]]
+        return [(w, schedule) for w, schedule in out if w > INTEGRAL_EPS]
+
+
+def _pricing_objective(
+    cl: _Clinician, duals: Duals
+) -> tuple[dict[int, float], float, list[tuple[OwnTerm, Any]]]:
+    """``_Clinician.reduced_cost`` as (per shift worked, constant, date terms)."""
+    per_shift: dict[int, float] = {s: float(v) for s, v in cl.own.per_shift.items()}
+    for _, s in cl.sub.x:
+        per_shift[s] = per_shift.get(s, 0.0) - duals.cover[s]
+    for row, amounts in cl.amounts:
+        dual = duals.amount[row]
+        if dual:
+            for s, amount in amounts.items():
+                per_shift[s] += amount * dual
+    constant = cl.own.constant - duals.convexity[cl.c]
+    return per_shift, constant, cl.own.day_terms
+
+
+def _price(
+    cl: _Clinician, duals: Duals, true: Duals, limit: float, seed: int
+) -> tuple[list[frozenset[int]], float | None]:
+    """One CP-SAT search of the clinician's model for the schedule of least reduced cost
+    under ``duals``: the schedules found whose reduced cost under the master's own duals
+    (``true``) is negative (best last), and a lower bound on the reduced cost under
+    ``duals`` (SCALE units; None if the search found no schedule)."""
+    per_shift, constant, day_terms = _pricing_objective(cl, duals)
+    sub = cl.sub
+    variables = [sub.x[(0, s)] for s in per_shift]
+    coefs = [round(RESOLUTION * v) for v in per_shift.values()]
+    for term, lit in day_terms:
+        variables.append(lit)
+        coefs.append(RESOLUTION * term.coef)
+    sub.model.minimize(cp_model.LinearExpr.weighted_sum(variables, coefs))
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = 1
+    p.random_seed = seed
+    p.linearization_level = 2  # proves most schedules optimal quickly
+    p.max_time_in_seconds = max(0.01, limit)
+    # CP-SAT's own Ctrl-C handler, installed from a worker thread, would replace the
+    # solve's (``ooh.rota.interrupt``) and let Ctrl-C kill the process
+    p.catch_sigint_signal = False
+    found: list[frozenset[int]] = []
+    xs = [(s, sub.x[(0, s)]) for _, s in sub.x]
+
+    class Collect(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            found.append(frozenset(s for s, var in xs if self.value(var)))
+
+    status = solver.solve(sub.model, Collect())
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return [], None
+    # each coefficient was rounded by at most half a unit
+    slack = (len(variables) / 2) / RESOLUTION
+    bound = solver.best_objective_bound / RESOLUTION + constant - slack
+    good = [(cl.reduced_cost(schedule, true), schedule) for schedule in found]
+    good = [(rc, schedule) for rc, schedule in good if rc < -REDUCED_COST_EPS]
+    good.sort(key=lambda item: -item[0])
+    return [schedule for _, schedule in good[-NEW_PER_ROUND:]], min(bound, 0.0)
+
+
+class _Generation:
+    """The master, every clinician's pricing model, and the rounds between them."""
+
+    def __init__(
+        self,
+        rota: RotaModel,
+        objectives: Objectives,
+        solution: list[int],
+        fill_cap: int | None,
+        seed: int,
+        workers: int,
+    ) -> None:
+        self.rota, self.seed = rota, seed
+        self.pool = ThreadPoolExecutor(max(1, workers))
+        self.master = master = _Master(rota, objectives, fill_cap)
+        own_by_c: dict[int, list[OwnTerm]] = {}
+        for term in objectives.own:
+            own_by_c.setdefault(term.clinician, []).append(term)
+        fixed_by_c: dict[int, list[Any]] = {}
+        for booking in rota.data.fixed:
+            c = rota.clinician_index.get(booking.clinician)
+            if c is not None:
+                fixed_by_c.setdefault(c, []).append(booking)
+        self.people: list[_Clinician] = []
+        for c, shifts in enumerate(rota.by_clinician):
+            open_shifts = [s for s in shifts if has_room(rota.shifts[s], 0)]
+            if not open_shifts:
+                continue
+            sub = clinician_model(rota, c, open_shifts, fixed_by_c.get(c, []))
+            cl = _Clinician(c, sub, own_costs(sub, own_by_c.get(c, [])), master.amounts[c])
+            self.people.append(cl)
+            master.add_clinician(c)
+            current = frozenset(s for s in shifts if solution[rota.x[(c, s)].index])
+            master.add(c, current, cl.own.of(current))
+        self.centre: Duals | None = None  # the duals priced last (smoothing's centre)
+        self.value = master.solve()
+        self.rounds = 0
+
+    def round(self, limit: float) -> tuple[int, float | None]:
+        """Price clinicians and re-solve the master: (schedules added, Lagrangian bound or
+        None). Pricing uses duals smoothed towards the last round's (fewer rounds where
+        the master's own duals jump between vertices); when that finds nothing, the
+        master's own duals, which alone prove the bound or that nothing improves."""
+        self.rounds += 1
+        true = self.master.duals()
+        duals = true if self.centre is None else self.centre.towards(true, SMOOTHING)
+        added, lagrangian = self._price(duals, true, limit)
+        if added == 0 and duals is not true:
+            duals = true
+            added, lagrangian = self._price(duals, true, limit)
+        self.centre = duals
+        self.value = self.master.solve()
+        return added, lagrangian
+
+    def _price(self, duals: Duals, true: Duals, limit: float) -> tuple[int, float | None]:
+        """Price every clinician (in parallel): schedules added, and the Lagrangian bound
+        when priced with the master's own duals."""
+        assert self.value is not None
+        jobs = [self.pool.submit(_price, cl, duals, true, limit, self.seed) for cl in self.people]
+        lagrangian: float | None = self.value if duals is true else None
+        added = 0
+        for cl, job in zip(self.people, jobs, strict=True):
+            schedules, least = job.result()
+            if least is None:
+                lagrangian = None
+            elif lagrangian is not None:
+                lagrangian += least
+            for schedule in schedules:
+                added += self.master.add(cl.c, schedule, cl.own.of(schedule))
+        return added, lagrangian
+
+    def shares(self) -> dict[tuple[int, int], float]:
+        """Each assignment's share in the master's solution (absent: 0)."""
+        out: dict[tuple[int, int], float] = {}
+        for cl in self.people:
+            for w, schedule in self.master.shares(cl.c):
+                for s in schedule:
+                    out[(cl.c, s)] = out.get((cl.c, s), 0.0) + w
+        return out
+
+
+def improve_by_schedules(
+    model: cp_model.CpModel,
+    rota: RotaModel,
+    objectives: Objectives,
+    solution: list[int],
+    objective: int,
+    budget: float,
+    fill_cap: int | None = None,
+    seed: int = 0,
+    workers: int = 2,
+    stopped: Callable[[], bool] = lambda: False,
+    solve: Callable[[cp_model.CpSolver, cp_model.CpModel], Any] | None = None,
+    on_round: Callable[[str], None] | None = None,
+    neighbourhood_share: float = 0.25,
+) -> ScheduleOutcome:
+    """Column generation from ``solution`` (a full solution of ``model``, whose objective is
+    the soft goals and equals ``objective``), then the LP-guided neighbourhood, within
+    ``budget`` seconds; at most ``1 - neighbourhood_share`` of it for the rounds.
+    ``fill_cap``: the fill level phase 1 reached (a row of the master). Never returns a
+    worse solution than the one given."""
+    started = perf_counter()
+    out = ScheduleOutcome(list(solution), objective)
+
+    def spent() -> float:
+        return perf_counter() - started
+
+    gen = _Generation(rota, objectives, solution, fill_cap, seed, workers)
+    rounds_end = budget * (1 - neighbourhood_share)
+    try:
+        while gen.value is not None and not stopped() and spent() < rounds_end:
+            value = gen.value
+            round_started = spent()
+            added, lagrangian = gen.round(min(PRICE_LIMIT, max(0.05, rounds_end - spent())))
+            if gen.rounds == 1 and (spent() - round_started) * ROUNDS_NEEDED > rounds_end - spent():
+                # too slow to come near convergence: the time is better spent elsewhere
+                out.notes.append(
+                    f"stopped: a round takes {spent() - round_started:.1f} s, too long for "
+                    f"{ROUNDS_NEEDED} rounds in the time"
+                )
+                out.rounds = gen.rounds
+                out.seconds = spent()
+                return out
+            if lagrangian is not None and (out.bound is None or lagrangian > out.bound):
+                out.bound = lagrangian
+            if on_round is not None:
+                on_round(
+                    f"master {value / SCALE:,.2f}, bound "
+                    f"{'-' if out.bound is None else f'{out.bound / SCALE:,.2f}'}, "
+                    f"{added} new schedules"
+                )
+            if added == 0:
+                out.converged = True
+                break
+        out.master = gen.value
+    finally:
+        gen.pool.shutdown()
+    out.rounds = gen.rounds
+    out.schedules = sum(len(v) for v in gen.master.columns.values())
+    if gen.value is None:
+        out.notes.append("the master linear programme was not solved")
+        out.seconds = spent()
+        return out
+    if budget - spent() > 0.1 and not stopped():
+        _lp_guided(model, rota, gen.master, gen.people, out, budget - spent(), seed, workers, solve)
+    out.seconds = spent()
+    return out
+
+
+def _lp_guided(
+    model: cp_model.CpModel,
+    rota: RotaModel,
+    master: _Master,
+    people: list[_Clinician],
+    out: ScheduleOutcome,
+    limit: float,
+    seed: int,
+    workers: int,
+    solve: Callable[[cp_model.CpSolver, cp_model.CpModel], Any] | None,
+) -> None:
+    """Fix every assignment on which the clinician's schedules in the master's solution
+    agree, and solve the rest of the whole model from each clinician's main schedule."""
+    work = model.clone()
+    domains = work.proto.variables
+    work.clear_hints()
+    hint = work.proto.solution_hint
+    free = 0
+    for cl in people:
+        shares = master.shares(cl.c)
+        main = max(shares, key=lambda item: item[0])[1] if shares else frozenset()
+        for _, s in cl.sub.x:
+            index = rota.x[(cl.c, s)].index
+            share = sum(w for w, schedule in shares if s in schedule)
+            if share <= INTEGRAL_EPS or share >= 1 - INTEGRAL_EPS:
+                value = int(share >= 1 - INTEGRAL_EPS)
+                fix_variable(domains[index], value)
+            else:
+                free += 1
+            hint.vars.append(index)
+            hint.values.append(int(s in main))
+    # assignments of shifts with no room never had a schedule: not worked
+    open_x = {(cl.c, s) for cl in people for _, s in cl.sub.x}
+    for cs, var in rota.x.items():
+        if cs not in open_x:
+            fix_variable(domains[var.index], 0)
+    out.free = free
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = max(1, workers)
+    p.random_seed = seed
+    p.max_time_in_seconds = max(0.1, limit)
+    status = solve(solver, work) if solve is not None else solver.solve(work)
+    out.neighbourhood_status = solver.status_name(status)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        value = round(solver.objective_value)
+        if value < out.objective:
+            out.solution = list(solver.response_proto.solution)
+            out.objective = value
+            out.improved = True
