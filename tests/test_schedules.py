@@ -26,6 +26,7 @@ from ooh.rota.data import (
 )
 from ooh.rota.improve import with_assignments
 from ooh.rota.model.build import build_model
+from ooh.rota.model.objective import Objectives
 from ooh.rota.schedules import _Generation
 from ooh.rota.solve import SolveParams, objective_floor, solve
 
@@ -66,9 +67,9 @@ def busy_week(weights: Weights) -> RotaData:
     return replace(data, rules=replace(data.rules, weights=weights))
 
 
-def master_and_model_values(data: RotaData) -> tuple[float, int, int]:
-    """A solved rota's soft goals by the master (with only that rota's schedules) and by
-    the model, and the most the model's rounding up of fair-share deviations can add."""
+def generation_of_solved(data: RotaData) -> tuple[_Generation, int, Objectives]:
+    """Schedule generation started from a solved rota, that rota's soft goals by the
+    model, and the model's soft goals (the caller shuts the generation's pool down)."""
     result = solve(data, FAST)
     assert result.unfilled_required == 0  # so the fill row is "nothing unfilled"
     shifts = build_shifts(data)
@@ -83,10 +84,17 @@ def master_and_model_values(data: RotaData) -> tuple[float, int, int]:
     assert solver.solve(fixed) == cp_model.OPTIMAL
     solution = list(solver.response_proto.solution)
     gen = _Generation(m, objectives, solution, fill_cap=0, seed=0, workers=1)
+    return gen, round(solver.objective_value), objectives
+
+
+def master_and_model_values(data: RotaData) -> tuple[float, int, int]:
+    """A solved rota's soft goals by the master (with only that rota's schedules) and by
+    the model, and the most the model's rounding up of fair-share deviations can add."""
+    gen, model_value, objectives = generation_of_solved(data)
     gen.pool.shutdown()
     assert gen.value is not None
     rounding = sum(g.weight * len(g.members) for g in objectives.groups)
-    return gen.value, round(solver.objective_value), rounding
+    return gen.value, model_value, rounding
 
 
 def test_master_costs_a_rota_exactly_as_the_model_without_fair_shares():
@@ -123,6 +131,24 @@ def test_objective_floor_rounds_up_to_a_value_the_objective_can_take():
 
 
 NO_SCHEDULES = replace(FAST, neighbourhoods=False)
+
+
+def test_a_shift_with_no_room_counts_towards_no_fair_share():
+    """A line with no places (needed and wanted 0) is in no clinician's schedules, though
+    its hours belong to the fair-share groups: pricing must not look for it."""
+    spare = line("SPARE", "06:00", "08:00", needed=0, wanted=0)
+    data = busy_week(Weights(preferences=25))
+    data = replace(data, shift_types=(*data.shift_types, spare))
+    gen, _, _ = generation_of_solved(data)
+    try:
+        added, _ = gen.round(5.0)
+    finally:
+        gen.pool.shutdown()
+    assert added > 0  # a first rota is never the master's optimum here
+    spare_shifts = {i for i, s in enumerate(gen.rota.shifts) if s.type.id == "SPARE"}
+    assert spare_shifts
+    for columns in gen.master.columns.values():
+        assert all(not schedule & spare_shifts for schedule, _ in columns)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -319,7 +319,12 @@ class _Generation:
             if not open_shifts:
                 continue
             sub = clinician_model(rota, c, open_shifts, fixed_by_c.get(c, []))
-            cl = _Clinician(c, sub, own_costs(sub, own_by_c.get(c, [])), master.amounts[c])
+            # a shift with no room is in no schedule, so its fair-share amount never counts
+            amounts = [
+                (row, {s: a for s, a in by_shift.items() if (0, s) in sub.x})
+                for row, by_shift in master.amounts[c]
+            ]
+            cl = _Clinician(c, sub, own_costs(sub, own_by_c.get(c, [])), amounts)
             self.people.append(cl)
             master.add_clinician(c)
             current = frozenset(s for s in shifts if solution[rota.x[(c, s)].index])
