@@ -3,6 +3,7 @@ does, its bound never passes the optimum, and on a benchmark it proves the optim
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from hypothesis import HealthCheck, event, given, settings
@@ -67,7 +68,9 @@ def busy_week(weights: Weights) -> RotaData:
     return replace(data, rules=replace(data.rules, weights=weights))
 
 
-def generation_of_solved(data: RotaData) -> tuple[_Generation, int, Objectives]:
+def generation_of_solved(
+    data: RotaData, build_limit: float = math.inf
+) -> tuple[_Generation, int, Objectives]:
     """Schedule generation started from a solved rota, that rota's soft goals by the
     model, and the model's soft goals (the caller shuts the generation's pool down)."""
     result = solve(data, FAST)
@@ -83,7 +86,7 @@ def generation_of_solved(data: RotaData) -> tuple[_Generation, int, Objectives]:
     fixed = with_assignments(m.model, m, chosen, objectives.soft())
     assert solver.solve(fixed) == cp_model.OPTIMAL
     solution = list(solver.response_proto.solution)
-    gen = _Generation(m, objectives, solution, fill_cap=0, seed=0, workers=1)
+    gen = _Generation(m, objectives, solution, 0, 0, 1, build_limit)
     return gen, round(solver.objective_value), objectives
 
 
@@ -131,6 +134,20 @@ def test_objective_floor_rounds_up_to_a_value_the_objective_can_take():
 
 
 NO_SCHEDULES = replace(FAST, neighbourhoods=False)
+
+
+def test_generation_gives_up_when_building_the_models_is_too_slow():
+    """Past its build limit the generation stops building clinicians' models and solves
+    no master (the caller then gives the time back)."""
+    gen, _, _ = generation_of_solved(busy_week(Weights()), build_limit=0.0)
+    gen.pool.shutdown()
+    assert not gen.built
+    assert gen.value is None
+    assert len(gen.people) < len(gen.rota.data.clinicians)
+    whole, _, _ = generation_of_solved(busy_week(Weights()))
+    whole.pool.shutdown()
+    assert whole.built and whole.value is not None
+    assert len(whole.people) == len(whole.rota.data.clinicians)
 
 
 def test_a_shift_with_no_room_counts_towards_no_fair_share():
