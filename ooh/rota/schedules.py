@@ -376,15 +376,6 @@ class _Generation:
                 added += self.master.add(cl.c, schedule, cl.own.of(schedule))
         return added, lagrangian
 
-    def shares(self) -> dict[tuple[int, int], float]:
-        """Each assignment's share in the master's solution (absent: 0)."""
-        out: dict[tuple[int, int], float] = {}
-        for cl in self.people:
-            for w, schedule in self.master.shares(cl.c):
-                for s in schedule:
-                    out[(cl.c, s)] = out.get((cl.c, s), 0.0) + w
-        return out
-
 
 def improve_by_schedules(
     model: cp_model.CpModel,
