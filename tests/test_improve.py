@@ -162,3 +162,36 @@ def test_gaps_step_alone_fills_every_place_someone_can_take():
     )
     assert out.objective == 0 and out.improvements == 1 and out.neighbourhoods == 0
     assert check_rota(data, assignments_of(built, out.solution), shifts) == []
+
+
+@needs_files
+def test_neighbourhoods_follow_a_gaps_step_that_ran_out_of_time():
+    """When the gaps step (every candidate of every short shift free) cannot be proven
+    within its time, the loop still runs, timed by a solve with nothing free: on M's rotas,
+    with many target places open, the gaps step alone is that large."""
+    inst = read_instance(CURTOIS / "Instance2.txt")
+    built = build_model(to_rota_data(inst), build_shifts(to_rota_data(inst)))
+    model, objectives = built.rota.model, built.objectives
+    start = first_solution(model)
+    model.minimize(objectives.soft())
+    places = [(s, lit.index) for s, lits in objectives.places.items() for lit in lits]
+    calls: list[int] = []
+
+    def gaps_unproven(solver: cp_model.CpSolver, work: cp_model.CpModel):
+        calls.append(1)
+        if len(calls) == 1:  # the gaps step: stopped at its first rota, as if out of time
+            solver.parameters.stop_after_first_solution = True
+        return solver.solve(work)
+
+    out = improve(
+        model,
+        built.rota,
+        start,
+        expr_value(start, objectives.soft()),
+        budget=3.0,
+        deterministic=True,
+        solve=gaps_unproven,
+        short=lambda sol: short_of(places, sol),
+    )
+    assert out.neighbourhoods > 0
+    assert out.objective == expr_value(out.solution, objectives.soft())

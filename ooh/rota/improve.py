@@ -222,6 +222,11 @@ def improve(
     accept(status, solver, None)
     for i in gaps:
         fix_variable(domains[i], best.solution[i])
+    if status != cp_model.OPTIMAL and not gaps_only and not stopped():
+        # the gaps were too many to prove within the time: time a solve with nothing free
+        # instead (on M, every target place open makes the gaps step alone that large)
+        status, solver = run(budget / 4)
+        base = solver.response_proto.deterministic_time if deterministic else solver.wall_time
     sub_limit = max(SUB_LIMIT, OVERHEAD_TIMES * base)
     worth_it = (
         not gaps_only
