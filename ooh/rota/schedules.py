@@ -9,7 +9,7 @@ linear relaxation is far tighter than that of the assignment model CP-SAT search
 Curtois & Qu instances 1-12 it is within 0.3% of the best known roster, where CP-SAT's
 own bound on the assignment model stays near zero). Column generation solves it:
 
-- **master** (GLOP linear programme): for each clinician a convex combination of schedules
+- **master** (linear programme, HiGHS): for each clinician a convex combination of schedules
   found so far; rows for every shift's places (required, target, people above the target)
   and every fair-share member's amount, costed exactly as the model's soft goals
   (``ooh.rota.model.objective``); after phase 1, the fill level is kept as a row too;
@@ -39,7 +39,9 @@ from functools import reduce
 from time import perf_counter
 from typing import Any
 
-from ortools.linear_solver import pywraplp
+import highspy
+import numpy as np
+from highspy._core import _Highs
 from ortools.sat.python import cp_model
 
 from ooh.rota.improve import fix_variable
@@ -124,74 +126,116 @@ class _Clinician:
         return value
 
 
+PRIMAL_SIMPLEX = 4  # HiGHS's simplex_strategy value
+
+
+class _Lp:
+    """A linear programme (minimise) grown by rows and columns and re-solved by HiGHS from
+    its last basis. New columns leave that basis feasible, so the primal simplex goes on
+    from it: M's masters took 0.2-0.3 s each where GLOP (through pywraplp, which starts
+    afresh every time) took 0.8-1.5 s and the rounds did not converge within their time."""
+
+    def __init__(self) -> None:
+        # highspy.Highs() would print HiGHS's banner on stdout before output can be turned
+        # off; the class beneath it does not
+        self.h = h = _Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", 1)  # pricing runs beside it on the other cores
+        h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
+        self.rows = 0
+        self.cols = 0
+        self.solution: Any = None
+
+    def row(self, lower: float, upper: float) -> int:
+        self.h.addRow(lower, upper, 0, np.array([], dtype=np.int32), np.array([], dtype=np.float64))
+        self.rows += 1
+        return self.rows - 1
+
+    def col(self, cost: float, lower: float, upper: float, entries: dict[int, float]) -> int:
+        rows = np.fromiter(entries.keys(), dtype=np.int32, count=len(entries))
+        values = np.fromiter(entries.values(), dtype=np.float64, count=len(entries))
+        self.h.addCol(cost, lower, upper, len(entries), rows, values)
+        self.cols += 1
+        return self.cols - 1
+
+    def solve(self) -> float | None:
+        self.h.run()
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        self.solution = self.h.getSolution()
+        return float(self.h.getInfo().objective_function_value)
+
+    def dual(self, row: int) -> float:
+        return float(self.solution.row_dual[row])
+
+    def value(self, col: int) -> float:
+        return float(self.solution.col_value[col])
+
+
+INF = math.inf
+
+
 class _Master:
-    """The restricted master linear programme (GLOP), grown one schedule at a time."""
+    """The restricted master linear programme, grown one schedule at a time."""
 
     def __init__(self, rota: RotaModel, objectives: Objectives, fill_cap: int | None) -> None:
-        self.lp = lp = pywraplp.Solver.CreateSolver("GLOP")
-        inf = lp.infinity()
-        self.objective = objective = lp.Objective()
-        objective.SetMinimization()
+        self.lp = lp = _Lp()
         target = rota.data.rules.weights.target
-        cap = None if fill_cap is None else lp.Constraint(-inf, fill_cap)
+        cap = None if fill_cap is None else lp.row(-INF, fill_cap)
         # places: people + unfilled required + unfilled target - extra = wanted; the model
         # fills places in order, a relaxation may leave either kind empty
-        self.cover: list[Any] = []
+        self.cover: list[int] = []
         for shift in rota.shifts:
             st = shift.type
-            row = lp.Constraint(st.wanted, st.wanted)
+            row = lp.row(st.wanted, st.wanted)
             if st.needed:
-                unfilled = lp.NumVar(0, st.needed, "")
-                row.SetCoefficient(unfilled, 1)
+                entries = {row: 1.0}
+                cost = 0.0
                 if st.under_weight is not None:
-                    objective.SetCoefficient(unfilled, st.under_weight * SCALE)
+                    cost = st.under_weight * SCALE
                 elif cap is not None:
-                    cap.SetCoefficient(unfilled, priority_weight(st.priority))
+                    entries[cap] = priority_weight(st.priority)
+                lp.col(cost, 0, st.needed, entries)
             if st.wanted > st.needed:
-                unfilled = lp.NumVar(0, st.wanted - st.needed, "")
-                row.SetCoefficient(unfilled, 1)
-                objective.SetCoefficient(unfilled, target * st.priority * SCALE)
+                lp.col(target * st.priority * SCALE, 0, st.wanted - st.needed, {row: 1.0})
             if st.over_weight is not None:
-                extra = lp.NumVar(0, inf, "")
-                row.SetCoefficient(extra, -1)
-                objective.SetCoefficient(extra, st.over_weight * SCALE)
+                lp.col(st.over_weight * SCALE, 0, INF, {row: -1.0})
             self.cover.append(row)
         # fair shares: amount rows q_i = sum of schedules' amounts, total Q = sum q_i,
         # dev_i >= |q_i - a_i/A*Q| as in the model (there rounded up to whole units)
-        self.amount_rows: list[Any] = []  # fair-share members' amount rows
+        self.amount_rows: list[int] = []  # fair-share members' amount rows
         # per clinician: (amount row number, shift -> amount) for the members they count in
         self.amounts: list[list[tuple[int, dict[int, int]]]] = [[] for _ in rota.data.clinicians]
         for group in objectives.groups:
             g = reduce(math.gcd, [mb.offered for mb in group.members])
             offered = [mb.offered // g for mb in group.members]
             whole = sum(offered)
-            total = lp.NumVar(0, inf, "")
-            total_row = lp.Constraint(0, 0)
-            total_row.SetCoefficient(total, 1)
+            total_row = lp.row(0, 0)
+            rows = []
             for mb, a in zip(group.members, offered, strict=True):
-                q = lp.NumVar(0, inf, "")
-                q_row = lp.Constraint(0, 0)
-                q_row.SetCoefficient(q, 1)
+                q_row = lp.row(0, 0)
                 self.amount_rows.append(q_row)
-                total_row.SetCoefficient(q, -1)
-                dev = lp.NumVar(0, inf, "")
-                objective.SetCoefficient(dev, group.weight)
-                for sign in (1, -1):  # divided by A: coefficients near 1 keep GLOP exact
-                    row = lp.Constraint(0, inf)
-                    row.SetCoefficient(dev, 1)
-                    row.SetCoefficient(q, -sign)
-                    row.SetCoefficient(total, sign * a / whole)
+                # divided by A: coefficients near 1 keep the simplex exact
+                above, below = lp.row(0, INF), lp.row(0, INF)
+                rows.append((above, below, a / whole))
+                lp.col(0, 0, INF, {q_row: 1.0, total_row: -1.0, above: -1.0, below: 1.0})
+                lp.col(group.weight, 0, INF, {above: 1.0, below: 1.0})
                 per_clinician: dict[int, dict[int, int]] = {}
                 for c, s, amount in mb.amounts:
                     per_clinician.setdefault(c, {})[s] = amount
                 for c, amounts in per_clinician.items():
                     self.amounts[c].append((len(self.amount_rows) - 1, amounts))
-        self.convexity: dict[int, Any] = {}
-        self.columns: dict[int, list[tuple[frozenset[int], Any]]] = {}
+            total = {total_row: 1.0}
+            for above, below, share in rows:
+                total[above] = share
+                total[below] = -share
+            lp.col(0, 0, INF, total)
+        self.convexity: dict[int, int] = {}
+        self.columns: dict[int, list[tuple[frozenset[int], int]]] = {}
         self.known: dict[int, set[frozenset[int]]] = {}
 
     def add_clinician(self, c: int) -> None:
-        self.convexity[c] = self.lp.Constraint(1, 1)
+        self.convexity[c] = self.lp.row(1, 1)
         self.columns[c] = []
         self.known[c] = set()
 
@@ -200,34 +244,31 @@ class _Master:
         if schedule in self.known[c]:
             return False
         self.known[c].add(schedule)
-        var = self.lp.NumVar(0, self.lp.infinity(), "")
-        self.convexity[c].SetCoefficient(var, 1)
+        entries = {self.convexity[c]: 1.0}
         for s in schedule:
-            self.cover[s].SetCoefficient(var, 1)
+            entries[self.cover[s]] = 1.0
         for row, amounts in self.amounts[c]:
             amount = sum(amounts.get(s, 0) for s in schedule)
             if amount:
-                self.amount_rows[row].SetCoefficient(var, -amount)
-        self.objective.SetCoefficient(var, cost)
-        self.columns[c].append((schedule, var))
+                entries[self.amount_rows[row]] = -amount
+        col = self.lp.col(cost, 0, INF, entries)
+        self.columns[c].append((schedule, col))
         return True
 
     def solve(self) -> float | None:
-        status = self.lp.Solve()
-        if status != pywraplp.Solver.OPTIMAL:
-            return None
-        return float(self.objective.Value())
+        return self.lp.solve()
 
     def duals(self) -> Duals:
+        lp = self.lp
         return Duals(
-            [row.dual_value() for row in self.cover],
-            [row.dual_value() for row in self.amount_rows],
-            {c: row.dual_value() for c, row in self.convexity.items()},
+            [lp.dual(row) for row in self.cover],
+            [lp.dual(row) for row in self.amount_rows],
+            {c: lp.dual(row) for c, row in self.convexity.items()},
         )
 
     def shares(self, c: int) -> list[tuple[float, frozenset[int]]]:
         """The clinician's schedules in the last solution, with their weights."""
-        out = [(var.solution_value(), schedule) for schedule, var in self.columns[c]]
+        out = [(self.lp.value(col), schedule) for schedule, col in self.columns[c]]
         return [(w, schedule) for w, schedule in out if w > INTEGRAL_EPS]
 
 
