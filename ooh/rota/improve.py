@@ -211,9 +211,9 @@ def improve(
         return status, solver
 
     # first, the gaps: every candidate of every shift short of people free, so any place
-    # someone can take without other changes is taken. Nearly all of this solve's time is
-    # copying and presolving the whole model: a neighbourhood gets several times that, and
-    # on a model so large that few would fit in the budget the loop is not worth starting
+    # someone can take without other changes is taken. Mostly this solve's time is copying
+    # and presolving the whole model: a neighbourhood gets several times that, and on a
+    # model so large that few would fit in the budget the loop is not worth starting
     gaps = {m.x[(c, s)].index for s in short(best.solution) for c in m.by_shift[s]}
     for i in gaps:
         free_variable(domains[i])
@@ -222,20 +222,25 @@ def improve(
     accept(status, solver, None)
     for i in gaps:
         fix_variable(domains[i], best.solution[i])
-    if status != cp_model.OPTIMAL and not gaps_only and not stopped():
-        # the gaps were too many to prove within the time: time a solve with nothing free
-        # instead (on M, every target place open makes the gaps step alone that large)
-        status, solver = run(budget / 4)
+
+    def worth_it() -> bool:
+        return (
+            not gaps_only
+            and status == cp_model.OPTIMAL
+            and budget - spent() >= MIN_ROUNDS * OVERHEAD_TIMES * base
+        )
+
+    if not gaps_only and not worth_it() and not stopped() and budget > spent():
+        # the gaps step may have been a real search, not just the overhead (on M, with
+        # many target places open, it ran out of time or took seconds): time a solve with
+        # nothing free instead
+        status, solver = run(min(budget / 4, budget - spent()))
         base = solver.response_proto.deterministic_time if deterministic else solver.wall_time
     sub_limit = max(SUB_LIMIT, OVERHEAD_TIMES * base)
-    worth_it = (
-        not gaps_only
-        and status == cp_model.OPTIMAL
-        and budget - spent() >= MIN_ROUNDS * OVERHEAD_TIMES * base
-    )
+    start_loop = worth_it()
     round_no = 0
     stalled = 0
-    while worth_it and not stopped() and stalled < PATIENCE:
+    while start_loop and not stopped() and stalled < PATIENCE:
         left = budget - spent()
         if left < min(0.2, sub_limit) or (floor is not None and best.objective <= floor):
             break
