@@ -29,7 +29,7 @@ from ooh.rota.improve import with_assignments
 from ooh.rota.model.build import build_model
 from ooh.rota.model.objective import Objectives
 from ooh.rota.schedules import _Generation
-from ooh.rota.solve import SolveParams, objective_floor, solve
+from ooh.rota.solve import SolveParams, least_value, objective_floor, solve
 
 EARLY = line("EARLY", "08:00", "16:00", needed=1, wanted=2, priority=2)
 LATE = line("LATE", "16:00", "23:00", needed=1, wanted=2, pay=1.5)
@@ -131,6 +131,15 @@ def test_objective_floor_rounds_up_to_a_value_the_objective_can_take():
     assert objective_floor(expr, 67.0) == 67
     assert objective_floor(expr, 67.0000001) == 67  # float noise above a reachable value
     assert objective_floor(expr, 68.0) == 127
+
+
+def test_least_value_is_the_expression_at_its_domains_least():
+    """A Lagrangian bound at or below this proves nothing and is not shown as a bound."""
+    model = cp_model.CpModel()
+    x = model.new_int_var(2, 5, "x")
+    y = model.new_bool_var("y")
+    assert least_value(model, 3 * x - 2 * y + 1) == 5
+    assert least_value(model, 3 * x + 2 * y.negated()) == 6
 
 
 NO_SCHEDULES = replace(FAST, neighbourhoods=False)

@@ -395,7 +395,9 @@ def solve(
             )
         info["phase2_schedules"] = gen.summary(current)
         solution, current = gen.solution, gen.objective
-        if gen.bound is not None:
+        # a bound below what the soft goals' variables allow anyway says nothing (the
+        # Lagrangian bound of rounds far from converged is often negative)
+        if gen.bound is not None and gen.bound > least_value(model, objectives.soft()):
             floor = objective_floor(objectives.soft(), gen.bound)
         if progress is not None and gen.improved:
             bound_text = "-" if floor is None else f"{floor / SCALE:,.1f}"
@@ -477,6 +479,19 @@ def expr_value(solution: list[int], expr: Any) -> int:
     return flat.offset + sum(
         coef * solution[var.index] for var, coef in zip(flat.vars, flat.coeffs, strict=True)
     )
+
+
+def least_value(model: Any, expr: Any) -> int:
+    """The least value of a linear expression over the model's variable domains."""
+    from ortools.sat.python.cp_model_helper import FlatIntExpr
+
+    flat = FlatIntExpr(expr)
+    least = flat.offset
+    for var, coef in zip(flat.vars, flat.coeffs, strict=True):
+        domain = model.proto.variables[var.index].domain
+        # (the proto's repeated field does not index from the end: domain[-1] reads 0)
+        least += min(coef * domain[0], coef * domain[len(domain) - 1])
+    return least
 
 
 def objective_floor(expr: Any, bound: float) -> int:
