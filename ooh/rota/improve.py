@@ -233,9 +233,11 @@ def improve(
     if not gaps_only and not worth_it() and not stopped() and budget > spent():
         # the gaps step may have been a real search, not just the overhead (on M, with
         # many target places open, it ran out of time or took seconds): time a solve with
-        # nothing free instead
-        status, solver = run(min(budget / 4, budget - spent()))
-        base = solver.response_proto.deterministic_time if deterministic else solver.wall_time
+        # nothing free, and let it time the loop only if it is much quicker (on XL both are
+        # mostly the copy and presolve of a model too large for the loop)
+        empty_status, solver = run(min(budget / 4, budget - spent()))
+        empty = solver.response_proto.deterministic_time if deterministic else solver.wall_time
+        status, base = loop_timing(status, base, empty_status, empty)
     sub_limit = max(SUB_LIMIT, OVERHEAD_TIMES * base)
     start_loop = worth_it()
     round_no = 0
@@ -264,6 +266,15 @@ def improve(
     best.deterministic_time = used
     best.by_kind = {k.name: f"{k.improved}/{k.tried} improved, size {k.size:.0f}" for k in kinds}
     return best
+
+
+def loop_timing(gaps_status: Any, gaps_time: float, empty_status: Any, empty_time: float) -> Any:
+    """The status and time that decide whether the neighbourhood loop is worth starting:
+    the gaps step's, unless a solve with nothing free was much quicker (then the gaps step
+    was a search of its own, and the solve with nothing free is the overhead)."""
+    if empty_time * OVERHEAD_TIMES > gaps_time:
+        return gaps_status, gaps_time
+    return empty_status, empty_time
 
 
 def with_assignments(
