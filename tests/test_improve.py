@@ -172,6 +172,6 @@ def test_loop_timing_takes_a_solve_with_nothing_free_only_when_much_quicker():
     assert loop_timing(feasible, 0.75, optimal, 0.05) == (optimal, 0.05)
     # proven but slow (M: 2.4 s against about 0.1 s)
     assert loop_timing(optimal, 2.4, optimal, 0.1) == (optimal, 0.1)
-    # both mostly copying and presolving a large model (XL): the gaps step decides
+    # both mostly copying and presolving the model: the gaps step decides
     assert loop_timing(feasible, 1.5, optimal, 1.2) == (feasible, 1.5)
     assert loop_timing(optimal, 0.3, optimal, 0.2) == (optimal, 0.3)

@@ -230,11 +230,11 @@ def improve(
             and budget - spent() >= MIN_ROUNDS * OVERHEAD_TIMES * base
         )
 
-    if not gaps_only and not worth_it() and not stopped() and budget > spent():
+    if not worth_it() and not gaps_only and not stopped() and budget > spent():
         # the gaps step may have been a real search, not just the overhead (on M, with
         # many target places open, it ran out of time or took seconds): time a solve with
-        # nothing free, and let it time the loop only if it is much quicker (on XL both are
-        # mostly the copy and presolve of a model too large for the loop)
+        # nothing free, and let it time the loop only if it is much quicker (where both are
+        # mostly the copy and presolve of the model, the gaps step decides as before)
         empty_status, solver = run(min(budget / 4, budget - spent()))
         empty = solver.response_proto.deterministic_time if deterministic else solver.wall_time
         status, base = loop_timing(status, base, empty_status, empty)
