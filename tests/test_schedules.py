@@ -86,7 +86,9 @@ def generation_of_solved(
     fixed = with_assignments(m.model, m, chosen, objectives.soft())
     assert solver.solve(fixed) == cp_model.OPTIMAL
     solution = list(solver.response_proto.solution)
-    gen = _Generation(m, objectives, solution, 0, 0, 1, build_limit)
+    gen = _Generation(
+        m, objectives, solution, fill_cap=0, seed=0, workers=1, build_limit=build_limit
+    )
     return gen, round(solver.objective_value), objectives
 
 

@@ -142,34 +142,34 @@ class _Lp:
         h.setOptionValue("output_flag", False)
         h.setOptionValue("threads", 1)  # pricing runs beside it on the other cores
         h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
-        self.rows = 0
-        self.cols = 0
-        self.solution: Any = None
+        # the last solution's duals and values, copied once: each read of highspy's
+        # solution fields copies the whole vector
+        self.row_duals: list[float] = []
+        self.col_values: list[float] = []
 
     def row(self, lower: float, upper: float) -> int:
         self.h.addRow(lower, upper, 0, np.array([], dtype=np.int32), np.array([], dtype=np.float64))
-        self.rows += 1
-        return self.rows - 1
+        return self.h.getNumRow() - 1
 
     def col(self, cost: float, lower: float, upper: float, entries: dict[int, float]) -> int:
         rows = np.fromiter(entries.keys(), dtype=np.int32, count=len(entries))
         values = np.fromiter(entries.values(), dtype=np.float64, count=len(entries))
         self.h.addCol(cost, lower, upper, len(entries), rows, values)
-        self.cols += 1
-        return self.cols - 1
+        return self.h.getNumCol() - 1
 
     def solve(self) -> float | None:
         self.h.run()
         if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
-        self.solution = self.h.getSolution()
+        solution = self.h.getSolution()
+        self.row_duals, self.col_values = solution.row_dual, solution.col_value
         return float(self.h.getInfo().objective_function_value)
 
     def dual(self, row: int) -> float:
-        return float(self.solution.row_dual[row])
+        return float(self.row_duals[row])
 
     def value(self, col: int) -> float:
-        return float(self.solution.col_value[col])
+        return float(self.col_values[col])
 
 
 INF = math.inf
