@@ -139,3 +139,4 @@ def test_cli_runs_instance1_legal_and_agreeing():
     assert row["hard_violations"] == 0 and row["checker_breaches"] == 0
     assert row["objective"] == row["evaluated"]
     assert row["evaluated"] >= 607  # the proven optimum
+    assert row["stolen_pct"] is None or 0 <= row["stolen_pct"] <= 100

@@ -203,6 +203,7 @@ def test_bench_rota_runs_size_s(tmp_path: Path) -> None:
     assert row["variables"] >= row["candidate_assignments"]
     assert row["build_seconds"] > 0 and row["peak_rss_mb"] > 50  # OR-Tools is loaded
     assert [c["t"] for c in row["checkpoints"]] == [1.0, 2.0]
+    assert row["stolen_pct"] is None or 0 <= row["stolen_pct"] <= 100
     assert row["status"] in ("optimal", "feasible", "no solution")
     if row["status"] != "no solution":
         assert row["breaches"] == 0

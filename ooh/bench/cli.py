@@ -20,5 +20,6 @@ BENCH_MODULES: tuple[str, ...] = (  # modules with a COMMANDS list, added as the
     "ooh.bench.cli_rota",
     "ooh.bench.cli_gainshare",
     "ooh.bench.cli_nrp",
+    "ooh.bench.cli_machine",
 )
 add_commands_from(bench_group, BENCH_MODULES)

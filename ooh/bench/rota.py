@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from time import perf_counter
 from typing import Any
 
+from ooh.bench.machine import cpu_ticks, stolen_pct
 from ooh.bench.measure import run_in_subprocess
 from ooh.rota.data import Assignment, Gap, RotaData, Shift
 from ooh.rota.generate import parse_size
@@ -191,11 +192,13 @@ def run_solve(
         if event is not None:
             events.append(event)
 
+    ticks = cpu_ticks()
     started = perf_counter()
     result = solve(
         data, SolveParams(time_limit=time_limit, seed=0, workers=workers), record, shifts
     )
     runtime = perf_counter() - started
+    stolen = stolen_pct(ticks, cpu_ticks())
     info = result.params
     gap = result.gap_ratio
     rota = result.status.value in ("optimal", "feasible")  # else no rota to examine
@@ -239,6 +242,7 @@ def run_solve(
         "status": result.status.value,
         **final,
         "runtime_seconds": round(runtime, 2),
+        "stolen_pct": stolen,
         "required_places": sum(s.type.needed for s in shifts),
         "required_gaps": len(required) if rota else None,
         "fillable_required_gaps": len(fillable) if rota else None,
@@ -398,8 +402,8 @@ def markdown_tables(report: dict[str, Any]) -> str:
         out += [
             "",
             "| size | first rota s | final fill level s | status | objective | bound | gap % "
-            "| required gaps | fillable | breaches | runtime s |",
-            "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+            "| required gaps | fillable | breaches | runtime s | stolen % |",
+            "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in solved:
             out.append(
@@ -407,7 +411,7 @@ def markdown_tables(report: dict[str, Any]) -> str:
                 f"| {r['status']} | {_fmt(r['objective'])} | {_fmt(r['bound'])} "
                 f"| {_fmt(r['gap_pct'], 2)} | {_fmt(r['required_gaps'])} "
                 f"| {_fmt(r['fillable_required_gaps'])} | {_fmt(r['breaches'])} "
-                f"| {_fmt(r['runtime_seconds'])} |"
+                f"| {_fmt(r['runtime_seconds'])} | {_fmt(r.get('stolen_pct'))} |"
             )
         out += [
             "",
@@ -433,7 +437,8 @@ CSV_FIELDS = (
     "size", "practices", "weeks", "clinicians", "shift_lines", "shifts", "candidate_assignments",
     "variables", "constraints", "generate_seconds", "build_seconds", "first_rota_seconds",
     "fill_level_seconds", "status", "objective", "bound", "gap_pct", "unfilled_required",
-    "required_gaps", "fillable_required_gaps", "breaches", "runtime_seconds", "peak_rss_mb",
+    "required_gaps", "fillable_required_gaps", "breaches", "runtime_seconds", "stolen_pct",
+    "peak_rss_mb",
 )  # fmt: skip
 
 

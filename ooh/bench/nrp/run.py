@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from time import perf_counter
 
+from ooh.bench.machine import cpu_ticks, stolen_pct
 from ooh.bench.nrp.evaluate import Roster, evaluate
 from ooh.bench.nrp.reader import PERIOD_START, read_instance, to_rota_data
 from ooh.errors import OohError
@@ -41,6 +42,7 @@ class Row:
     checker_breaches: int  # by the engine's own independent checker
     status: str
     load_average: float  # 1-minute load average when the instance finished
+    stolen_pct: float | None  # CPU time the host took while it ran, % (ooh.bench.machine)
 
 
 def parse_instances(spec: str) -> list[int]:
@@ -87,7 +89,9 @@ def run_instance(
             last[0] = perf_counter() - started
 
     params = SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log)
+    ticks = cpu_ticks()
     result = solve(data, params, progress=progress)
+    stolen = stolen_pct(ticks, cpu_ticks())
     ev = evaluate(inst, roster_of(result))
     best = BEST_KNOWN.get(number)
     return Row(
@@ -104,6 +108,7 @@ def run_instance(
         checker_breaches=len(result.breaches),
         status=result.status.value,
         load_average=round(os.getloadavg()[0], 2),
+        stolen_pct=stolen,
     )
 
 
@@ -122,6 +127,7 @@ HEADER = (
     "hard viol.",
     "status",
     "load",
+    "stolen %",
 )
 
 
@@ -140,6 +146,7 @@ def row_cells(r: Row) -> tuple[str, ...]:
         str(r.hard_violations + r.checker_breaches),
         r.status,
         f"{r.load_average:.2f}",
+        num(r.stolen_pct, ".1f"),
     )
 
 
