@@ -8,7 +8,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from ooh.bench.machine import REFERENCE_WORK, cpu_ticks, stolen_pct
+from ooh.bench.machine import REFERENCE_WORK, cpu_ticks, steal_warning, stolen_pct
 from ooh.cli import cli
 
 
@@ -18,6 +18,14 @@ def test_stolen_share_is_the_steal_ticks_over_all_ticks() -> None:
     # no reading, or no time between the readings: nothing to say
     assert stolen_pct(None, (1400, 10)) is None
     assert stolen_pct((1000, 10), (1000, 10)) is None
+
+
+def test_tables_warn_when_the_host_took_much_cpu() -> None:
+    assert steal_warning([0.0, 4.9, None]) is None
+    assert steal_warning([None]) is None
+    warning = steal_warning([1.0, 38.3, 12.0])
+    assert warning is not None
+    assert "38.3%" in warning and "2 of 3 rows" in warning
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc/stat is Linux's")

@@ -29,6 +29,7 @@ from typing import Any
 
 REFERENCE_WORK = 0.25  # CP-SAT deterministic units: 2.6-4 s on the Intel Xeon machine of Dec 2026
 LOOP_STEPS = 5_000_000
+STEAL_LIMIT_PCT = 5.0  # more stolen than this and a row measures a slower machine
 
 
 def cpu_ticks() -> tuple[int, int] | None:
@@ -51,6 +52,20 @@ def stolen_pct(before: tuple[int, int] | None, after: tuple[int, int] | None) ->
     if before is None or after is None or after[0] <= before[0]:
         return None
     return round(100 * (after[1] - before[1]) / (after[0] - before[0]), 1)
+
+
+def steal_warning(stolen: list[float | None]) -> str | None:
+    """A line for a table whose rows the host took more than STEAL_LIMIT_PCT of CPU from."""
+    known = [v for v in stolen if v is not None]
+    if not known or max(known) <= STEAL_LIMIT_PCT:
+        return None
+    return (
+        f"The host took up to {max(known):.1f}% of the CPU time while these ran (more than "
+        f"{STEAL_LIMIT_PCT:g}% in {sum(v > STEAL_LIMIT_PCT for v in known)} of {len(known)} "
+        "rows): those rows measure the engine on less than the cores it was given, so they "
+        "are not a measurement at the stated time limit; rerun when `ooh bench machine` "
+        "reports little steal."
+    )
 
 
 def cpu_name() -> str:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from time import perf_counter
 from typing import Any
 
-from ooh.bench.machine import cpu_ticks, stolen_pct
+from ooh.bench.machine import cpu_ticks, steal_warning, stolen_pct
 from ooh.bench.measure import run_in_subprocess
 from ooh.rota.data import Assignment, Gap, RotaData, Shift
 from ooh.rota.generate import parse_size
@@ -424,6 +424,9 @@ def markdown_tables(report: dict[str, Any]) -> str:
                     f"| {r['size']} | {c['t']:g} | {c['phase']} | {_fmt(c['objective'])} "
                     f"| {_fmt(c['bound'])} | {_fmt(c['gap_pct'], 2)} | {_fmt(c['unfilled_required'])} |"
                 )
+        warning = steal_warning([r.get("stolen_pct") for r in solved])
+        if warning:
+            out += ["", warning]
     codes = sorted({str(r.get("code")) for r in rows})
     out += ["", f"Code measured: {', '.join(codes)}."]
     if report["targets"]:

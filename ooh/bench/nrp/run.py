@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from time import perf_counter
 
-from ooh.bench.machine import cpu_ticks, stolen_pct
+from ooh.bench.machine import cpu_ticks, steal_warning, stolen_pct
 from ooh.bench.nrp.evaluate import Roster, evaluate
 from ooh.bench.nrp.reader import PERIOD_START, read_instance, to_rota_data
 from ooh.errors import OohError
@@ -156,6 +156,9 @@ def table_markdown(rows: list[Row]) -> str:
     gaps = [r.gap_pct for r in rows if r.gap_pct is not None]
     if gaps:
         lines.append(f"\nmean gap {sum(gaps) / len(gaps):.2f}%, worst {max(gaps):.2f}%")
+    warning = steal_warning([r.stolen_pct for r in rows])
+    if warning:
+        lines.append(f"\n{warning}")
     return "\n".join(lines)
 
 
