@@ -69,6 +69,7 @@ EXAMPLES: dict[str, list[str]] = {
     ],
     "bench rota": ["ooh bench rota --sizes S,M --time-limit 60 -o scaling.csv"],
     "bench gainshare": ["ooh bench gainshare --draws 100000"],
+    "bench machine": ["ooh bench machine"],
     "bench nrp": ["ooh bench nrp instances/ --instances 1-4 --time-limit 60 -o nrp.csv"],
 }
 
