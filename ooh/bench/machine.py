@@ -27,7 +27,7 @@ import sys
 from time import perf_counter, process_time
 from typing import Any
 
-REFERENCE_WORK = 0.25  # CP-SAT deterministic units: 2.6-4 s on the Intel Xeon machine of Dec 2026
+REFERENCE_WORK = 0.25  # CP-SAT deterministic units: 2-4 s on the Intel Xeon of Dec 2026
 LOOP_STEPS = 5_000_000
 STEAL_LIMIT_PCT = 5.0  # more stolen than this and a row measures a slower machine
 
@@ -165,10 +165,11 @@ def machine_speed(work: float = REFERENCE_WORK, loop_steps: int = LOOP_STEPS) ->
 
 def speed_line(speed: dict[str, Any]) -> str:
     """One line for a benchmark's report."""
+    stolen = "-" if speed["stolen_pct"] is None else f"{speed['stolen_pct']}%"
     return (
         f"machine: {speed['cpu']}, {speed['cores']} cores; CP-SAT "
         f"{speed['cpsat_units_per_second']:.2f} work units/s (one worker); Python loop of "
         f"{speed['python_loop_steps']:,} steps {speed['python_loop_seconds']:.2f} s; CPU time "
-        f"stolen by the host meanwhile {'-' if speed['stolen_pct'] is None else speed['stolen_pct']}% "
+        f"stolen by the host meanwhile {stolen} "
         f"(Python {speed['python']}, OR-Tools {speed['ortools']})"
     )
