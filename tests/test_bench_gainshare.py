@@ -27,6 +27,7 @@ def test_bench_gainshare_runs_a_tiny_case() -> None:
     for case in cases.values():
         assert (case["practices"], case["months"], case["measures"]) == (20, 12, 3)
         assert case["seconds"] > 0 and case["peak_rss_mb"] > 10
+        assert case["stolen_pct"] is None or 0 <= case["stolen_pct"] <= 100
     assert cases["simulate"]["draws"] == cases["settle"]["draws"] == 3000
     assert cases["simulate"]["draws_per_second"] > 0
     # the per-draw loop is the oracle: 4 draws x 7 settlement figures, all equal
@@ -45,7 +46,7 @@ def test_markdown_output_names_every_case() -> None:
          "--oracle-draws", "2"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    for text in ("simulate", "settle only", "per-draw loop", "sweep", "0 differ"):
+    for text in ("simulate", "settle only", "per-draw loop", "sweep", "0 differ", "stolen %"):
         assert text in result.stdout
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
+from ooh.bench.machine import cpu_ticks, steal_warning, stolen_pct
 from ooh.bench.measure import run_in_subprocess
 from ooh.errors import OohError
 
@@ -205,7 +206,9 @@ def bench_gainshare(
     for name, function, kwargs in cases:
         if progress:
             progress(f"{name}: {kwargs} ...")
+        ticks = cpu_ticks()
         results[name] = run_in_subprocess(f"ooh.bench.gainshare:{function}", kwargs)
+        results[name]["stolen_pct"] = stolen_pct(ticks, cpu_ticks())
         if progress:
             progress(
                 f"{name}: {results[name]['seconds']:.2f} s, peak {results[name]['peak_rss_mb']:,.0f} MB"
@@ -245,6 +248,11 @@ def bench_gainshare(
     }
 
 
+def _stolen(case: dict[str, Any]) -> str:
+    value = case.get("stolen_pct")
+    return "-" if value is None else f"{value:.1f}"
+
+
 def markdown_table(report: dict[str, Any]) -> str:
     """The report as Markdown tables, as in docs/benchmarks.md."""
     c = report["cases"]
@@ -253,23 +261,27 @@ def markdown_table(report: dict[str, Any]) -> str:
     lines = [
         f"Contract: the sample ({shape}); seed {report['seed']}, {report['workers']} workers.",
         "",
-        "| case | work | seconds | throughput | peak MB | vs per-draw loop |",
-        "|---|---|---:|---:|---:|---:|",
+        "| case | work | seconds | throughput | peak MB | vs per-draw loop | stolen % |",
+        "|---|---|---:|---:|---:|---:|---:|",
         f"| simulate (draw + settle, with and without effect) | {sim['draws']:,} draws "
         f"| {sim['seconds']:.2f} | {sim['draws_per_second']:,} draws/s | {sim['peak_rss_mb']:,.0f} "
-        f"| {report['ratios']['simulate_vs_loop']:,}x |",
+        f"| {report['ratios']['simulate_vs_loop']:,}x | {_stolen(sim)} |",
         f"| settle only (vectorised exact settlement) | {st['draws']:,} draws | {st['seconds']:.2f} "
         f"| {st['draws_per_second']:,} draws/s | {st['peak_rss_mb']:,.0f} "
-        f"| {report['ratios']['settle_vs_loop']:,}x |",
+        f"| {report['ratios']['settle_vs_loop']:,}x | {_stolen(st)} |",
         f"| per-draw loop over exact `settle` (oracle) | {orc['draws']:,} draws | {orc['seconds']:.2f} "
-        f"| {orc['draws_per_second']:,} draws/s | {orc['peak_rss_mb']:,.0f} | 1x |",
+        f"| {orc['draws_per_second']:,} draws/s | {orc['peak_rss_mb']:,.0f} | 1x | {_stolen(orc)} |",
         f"| sweep ({' x '.join(sw['keys'])}) | {sw['points']:,} points x {sw['draws']:,} draws "
-        f"| {sw['seconds']:.2f} | {sw['points_per_second']:,} points/s | {sw['peak_rss_mb']:,.0f} | |",
+        f"| {sw['seconds']:.2f} | {sw['points_per_second']:,} points/s | {sw['peak_rss_mb']:,.0f} "
+        f"| | {_stolen(sw)} |",
         "",
         f"Oracle: {orc['compared']:,} amounts compared ({orc['draws']:,} draws x 7 settlement "
         f"figures), {orc['mismatches']} differ"
         + (": " + "; ".join(orc["mismatch_examples"]) if orc["mismatches"] else "."),
     ]
+    warning = steal_warning([case.get("stolen_pct") for case in c.values()])
+    if warning:
+        lines += ["", warning]
     codes = sorted({str(case.get("code")) for case in c.values()})
     lines += ["", f"Code measured: {', '.join(codes)}."]
     if report["targets"]:
