@@ -62,9 +62,8 @@ def steal_warning(stolen: list[float | None]) -> str | None:
     return (
         f"The host took up to {max(known):.1f}% of the CPU time while these ran (more than "
         f"{STEAL_LIMIT_PCT:g}% in {sum(v > STEAL_LIMIT_PCT for v in known)} of {len(known)} "
-        "rows): those rows measure the engine on less than the cores it was given, so they "
-        "are not a measurement at the stated time limit; rerun when `ooh bench machine` "
-        "reports little steal."
+        "rows): those rows had less CPU than the cores they were given, so their times and "
+        "results are not the protocol's; rerun when `ooh bench machine` reports little steal."
     )
 
 
