@@ -27,8 +27,8 @@ from ooh.rota.data import (
 )
 from ooh.rota.improve import with_assignments
 from ooh.rota.model.build import build_model
-from ooh.rota.model.objective import Objectives
-from ooh.rota.schedules import _Generation
+from ooh.rota.model.objective import SCALE, Objectives
+from ooh.rota.schedules import _Generation, improve_by_schedules
 from ooh.rota.solve import SolveParams, least_value, objective_floor, solve
 
 EARLY = line("EARLY", "08:00", "16:00", needed=1, wanted=2, priority=2)
@@ -213,3 +213,57 @@ def test_proves_the_optimum_of_a_benchmark_instance():
     assert result.bound == 828
     assert evaluate(inst, roster_of(result)).penalty == 828
     assert "converged" in result.params["phase2_schedules"]
+
+
+def test_every_rounds_bound_is_at_most_the_converged_value():
+    """The Lagrangian bound of each round, at smoothed duals or the master's own, is at most
+    the linear programme's optimum; at the master's own duals the dual function is the
+    master's value (strong duality), and at convergence the bound reaches it."""
+    gen, _, _ = generation_of_solved(busy_week(Weights(preferences=25)))
+    bounds = []
+    try:
+        for _ in range(200):
+            assert gen.value is not None
+            own = gen.master.dual_value(gen.master.duals().rows)
+            assert own is not None and abs(own - gen.value) < 1e-6 * max(1.0, abs(gen.value))
+            added, bound = gen.round(5.0)
+            assert bound is not None
+            bounds.append(bound)
+            if added == 0:
+                break
+    finally:
+        gen.pool.shutdown()
+    assert added == 0, "the rounds converged"
+    assert len(bounds) > 2  # some rounds priced at smoothed duals
+    optimum = gen.value
+    assert all(b <= optimum + 1e-6 * abs(optimum) for b in bounds)
+    assert bounds[-1] >= optimum - 1e-3 * SCALE
+
+
+def test_a_bound_that_proves_the_rota_optimal_ends_the_step():
+    """Once a round's bound, rounded up to a value the soft goals can take, reaches the
+    rota's own value, no round or neighbourhood can improve it: the step ends there."""
+    data = busy_week(Weights(preferences=25))
+    result = solve(data, FAST)
+    shifts = build_shifts(data)
+    built = build_model(data, shifts)
+    m, objectives = built.rota, built.objectives
+    assert objectives is not None
+    index = {(s.id): i for i, s in enumerate(m.shifts)}
+    chosen = {(m.clinician_index[a.clinician], index[a.shift_id]) for a in result.assignments}
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(with_assignments(m.model, m, chosen, objectives.soft())) == cp_model.OPTIMAL
+    solution, value = list(solver.response_proto.solution), round(solver.objective_value)
+    m.model.minimize(objectives.soft())
+    common = dict(fill_cap=0, seed=0, workers=1)
+    whole = improve_by_schedules(m.model, m, objectives, solution, value, 30.0, **common)
+    assert whole.converged and not whole.proven and whole.rounds > 1
+    # a floor that rounds any bound up to the rota's value: proven after the first round
+    stopped = improve_by_schedules(
+        m.model, m, objectives, solution, value, 30.0, floor=lambda bound: value, **common
+    )
+    assert stopped.proven and stopped.rounds == 1
+    assert stopped.neighbourhood_status == ""  # not run
+    assert stopped.objective == value and stopped.solution == solution
+    assert "proven optimal" in stopped.summary(value)

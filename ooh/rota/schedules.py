@@ -53,6 +53,7 @@ PRICE_LIMIT = 1.0  # seconds for one clinician's pricing search, at most
 NEW_PER_ROUND = 5  # schedules a clinician's pricing may add in one round, at most
 REDUCED_COST_EPS = 1e-3  # SCALE units: a schedule must lower the master by more than this
 INTEGRAL_EPS = 1e-6  # an assignment's share this close to 0 or 1 counts as whole
+DUAL_EPS = 1e-6  # SCALE units: a dual value or reduced cost this close to 0 counts as 0
 RESOLUTION = 1024  # pricing objective units per SCALE unit (duals are fractional)
 SMOOTHING = 0.5  # weight of the last round's duals in pricing (0.3-0.5 fastest on NRP 8, 12)
 ROUNDS_NEEDED = 20  # rounds to convergence to expect (NRP 1-12: 7-35): else not started
@@ -67,6 +68,7 @@ class ScheduleOutcome:
     rounds: int = 0
     schedules: int = 0
     converged: bool = False  # no schedule improves the master
+    proven: bool = False  # the bound proved the rota given optimal before convergence
     free: int = 0  # assignments left to the LP-guided neighbourhood
     neighbourhood_status: str = ""
     improved: bool = False
@@ -76,6 +78,8 @@ class ScheduleOutcome:
     def summary(self, start: int) -> str:
         """One line for the run information (``start``: the objective it started from)."""
         state = "converged" if self.converged else "not converged"
+        if self.proven:
+            state += ", the rota proven optimal"
         step = self.neighbourhood_status or "not run"
         bound = "-" if self.bound is None else f"{self.bound / SCALE:,.2f}"
         return (
@@ -88,23 +92,13 @@ class ScheduleOutcome:
 
 @dataclass
 class Duals:
-    """The master's dual values: shift place rows, fair-share amount rows, convexity rows."""
+    """The master's dual values: every row's (``rows``), and those pricing reads: shift
+    place rows, fair-share amount rows, convexity rows."""
 
+    rows: np.ndarray
     cover: list[float]
     amount: list[float]
     convexity: dict[int, float]
-
-    def towards(self, other: Duals, weight: float) -> Duals:
-        """``weight`` of self and the rest of ``other`` (dual smoothing)."""
-
-        def mix(a: float, b: float) -> float:
-            return weight * a + (1 - weight) * b
-
-        return Duals(
-            [mix(a, b) for a, b in zip(self.cover, other.cover, strict=True)],
-            [mix(a, b) for a, b in zip(self.amount, other.amount, strict=True)],
-            {c: mix(a, other.convexity[c]) for c, a in self.convexity.items()},
-        )
 
 
 @dataclass
@@ -144,11 +138,15 @@ class _Lp:
         h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
         # the last solution's duals and values, copied once: each read of highspy's
         # solution fields copies the whole vector
-        self.row_duals: list[float] = []
+        self.row_duals: np.ndarray = np.zeros(0)
         self.col_values: list[float] = []
+        self.row_lower: list[float] = []
+        self.row_upper: list[float] = []
 
     def row(self, lower: float, upper: float) -> int:
         self.h.addRow(lower, upper, 0, np.array([], dtype=np.int32), np.array([], dtype=np.float64))
+        self.row_lower.append(lower)
+        self.row_upper.append(upper)
         return self.h.getNumRow() - 1
 
     def col(self, cost: float, lower: float, upper: float, entries: dict[int, float]) -> int:
@@ -162,11 +160,9 @@ class _Lp:
         if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         solution = self.h.getSolution()
-        self.row_duals, self.col_values = solution.row_dual, solution.col_value
+        self.row_duals = np.array(solution.row_dual)
+        self.col_values = solution.col_value
         return float(self.h.getInfo().objective_function_value)
-
-    def dual(self, row: int) -> float:
-        return float(self.row_duals[row])
 
     def value(self, col: int) -> float:
         return float(self.col_values[col])
@@ -180,6 +176,18 @@ class _Master:
 
     def __init__(self, rota: RotaModel, objectives: Objectives, fill_cap: int | None) -> None:
         self.lp = lp = _Lp()
+        # the columns other than schedules (places, fair shares), for the dual function;
+        # each has lower bound 0
+        costs: list[float] = []
+        uppers: list[float] = []
+        entries_of: list[dict[int, float]] = []
+
+        def fixed(cost: float, upper: float, entries: dict[int, float]) -> None:
+            lp.col(cost, 0, upper, entries)
+            costs.append(cost)
+            uppers.append(upper)
+            entries_of.append(entries)
+
         target = rota.data.rules.weights.target
         cap = None if fill_cap is None else lp.row(-INF, fill_cap)
         # places: people + unfilled required + unfilled target - extra = wanted; the model
@@ -195,11 +203,11 @@ class _Master:
                     cost = st.under_weight * SCALE
                 elif cap is not None:
                     entries[cap] = priority_weight(st.priority)
-                lp.col(cost, 0, st.needed, entries)
+                fixed(cost, st.needed, entries)
             if st.wanted > st.needed:
-                lp.col(target * st.priority * SCALE, 0, st.wanted - st.needed, {row: 1.0})
+                fixed(target * st.priority * SCALE, st.wanted - st.needed, {row: 1.0})
             if st.over_weight is not None:
-                lp.col(st.over_weight * SCALE, 0, INF, {row: -1.0})
+                fixed(st.over_weight * SCALE, INF, {row: -1.0})
             self.cover.append(row)
         # fair shares: amount rows q_i = sum of schedules' amounts, total Q = sum q_i,
         # dev_i >= |q_i - a_i/A*Q| as in the model (there rounded up to whole units)
@@ -218,8 +226,8 @@ class _Master:
                 # divided by A: coefficients near 1 keep the simplex exact
                 above, below = lp.row(0, INF), lp.row(0, INF)
                 rows.append((above, below, a / whole))
-                lp.col(0, 0, INF, {q_row: 1.0, total_row: -1.0, above: -1.0, below: 1.0})
-                lp.col(group.weight, 0, INF, {above: 1.0, below: 1.0})
+                fixed(0, INF, {q_row: 1.0, total_row: -1.0, above: -1.0, below: 1.0})
+                fixed(group.weight, INF, {above: 1.0, below: 1.0})
                 per_clinician: dict[int, dict[int, int]] = {}
                 for c, s, amount in mb.amounts:
                     per_clinician.setdefault(c, {})[s] = amount
@@ -229,7 +237,12 @@ class _Master:
             for above, below, share in rows:
                 total[above] = share
                 total[below] = -share
-            lp.col(0, 0, INF, total)
+            fixed(0, INF, total)
+        self.fixed_cost = np.array(costs, dtype=np.float64)
+        self.fixed_upper = np.array(uppers, dtype=np.float64)
+        self.fixed_col = np.array([j for j, e in enumerate(entries_of) for _ in e], dtype=np.int64)
+        self.fixed_row = np.array([r for e in entries_of for r in e], dtype=np.int64)
+        self.fixed_value = np.array([v for e in entries_of for v in e.values()])
         self.convexity: dict[int, int] = {}
         self.columns: dict[int, list[tuple[frozenset[int], int]]] = {}
         self.known: dict[int, set[frozenset[int]]] = {}
@@ -258,13 +271,42 @@ class _Master:
     def solve(self) -> float | None:
         return self.lp.solve()
 
-    def duals(self) -> Duals:
-        lp = self.lp
+    def duals(self, rows: np.ndarray | None = None) -> Duals:
+        """Dual values ``rows`` (by default the last solution's) as pricing reads them."""
+        y = self.lp.row_duals if rows is None else rows
         return Duals(
-            [lp.dual(row) for row in self.cover],
-            [lp.dual(row) for row in self.amount_rows],
-            {c: lp.dual(row) for c, row in self.convexity.items()},
+            y,
+            [float(y[row]) for row in self.cover],
+            [float(y[row]) for row in self.amount_rows],
+            {c: float(y[row]) for c, row in self.convexity.items()},
         )
+
+    def dual_value(self, rows: np.ndarray) -> float | None:
+        """The master's Lagrangian function at row duals ``rows`` without its schedule
+        columns: each row's dual times its bound on the side the dual's sign binds, plus
+        each other column at the bound where its reduced cost is least. Adding each
+        clinician's least reduced cost under ``rows`` (convexity dual included) gives a
+        lower bound on the soft goals for any ``rows``, not only the master's own duals
+        (at those, this is the master's value). None where ``rows`` makes it unbounded."""
+        lower = np.array(self.lp.row_lower)
+        upper = np.array(self.lp.row_upper)
+        # signs within the simplex's tolerance count as zero; on the rows with one infinite
+        # side (fill level, fair-share deviations) no schedule has an entry, so zero there
+        # leaves every reduced cost as priced
+        at_lower, at_upper = rows > DUAL_EPS, rows < -DUAL_EPS
+        if np.isinf(lower[at_lower]).any() or np.isinf(upper[at_upper]).any():
+            return None
+        value = float(rows[at_lower] @ lower[at_lower] + rows[at_upper] @ upper[at_upper])
+        used = np.bincount(
+            self.fixed_col,
+            weights=rows[self.fixed_row] * self.fixed_value,
+            minlength=len(self.fixed_cost),
+        )
+        reduced = self.fixed_cost - used
+        negative = reduced < -DUAL_EPS
+        if np.isinf(self.fixed_upper[negative]).any():
+            return None
+        return value + float(reduced[negative] @ self.fixed_upper[negative])
 
     def shares(self, c: int) -> list[tuple[float, frozenset[int]]]:
         """The clinician's schedules in the last solution, with their weights."""
@@ -392,24 +434,27 @@ class _Generation:
         """Price clinicians and re-solve the master: (schedules added, Lagrangian bound or
         None). Pricing uses duals smoothed towards the last round's (fewer rounds where
         the master's own duals jump between vertices); when that finds nothing, the
-        master's own duals, which alone prove the bound or that nothing improves."""
+        master's own duals, which alone prove that nothing improves. Every pricing of
+        everyone gives a Lagrangian bound, at whichever duals it used."""
         self.rounds += 1
         true = self.master.duals()
-        duals = true if self.centre is None else self.centre.towards(true, SMOOTHING)
-        added, lagrangian = self._price(duals, true, limit)
+        duals = true
+        if self.centre is not None:
+            duals = self.master.duals(SMOOTHING * self.centre.rows + (1 - SMOOTHING) * true.rows)
+        added, bound = self._price(duals, true, limit)
         if added == 0 and duals is not true:
             duals = true
-            added, lagrangian = self._price(duals, true, limit)
+            added, again = self._price(duals, true, limit)
+            bound = max((b for b in (bound, again) if b is not None), default=None)
         self.centre = duals
         self.value = self.master.solve()
-        return added, lagrangian
+        return added, bound
 
     def _price(self, duals: Duals, true: Duals, limit: float) -> tuple[int, float | None]:
-        """Price every clinician (in parallel): schedules added, and the Lagrangian bound
-        when priced with the master's own duals."""
-        assert self.value is not None
+        """Price every clinician (in parallel) under ``duals``: schedules added, and the
+        Lagrangian bound at ``duals`` (None when a search found no schedule)."""
         jobs = [self.pool.submit(_price, cl, duals, true, limit, self.seed) for cl in self.people]
-        lagrangian: float | None = self.value if duals is true else None
+        lagrangian = self.master.dual_value(duals.rows)
         added = 0
         for cl, job in zip(self.people, jobs, strict=True):
             schedules, least = job.result()
@@ -436,12 +481,15 @@ def improve_by_schedules(
     solve: Callable[[cp_model.CpSolver, cp_model.CpModel], Any] | None = None,
     on_round: Callable[[str], None] | None = None,
     neighbourhood_share: float = 0.25,
+    floor: Callable[[float], int] | None = None,
 ) -> ScheduleOutcome:
     """Column generation from ``solution`` (a full solution of ``model``, whose objective is
     the soft goals and equals ``objective``), then the LP-guided neighbourhood, within
     ``budget`` seconds; at most ``1 - neighbourhood_share`` of it for the rounds.
-    ``fill_cap``: the fill level phase 1 reached (a row of the master). Never returns a
-    worse solution than the one given."""
+    ``fill_cap``: the fill level phase 1 reached (a row of the master). ``floor``: the
+    least value the soft goals can take at or above a bound; once a round's bound lifts
+    it to ``objective``, the rota given is proven optimal and the step ends there. Never
+    returns a worse solution than the one given."""
     started = perf_counter()
     out = ScheduleOutcome(list(solution), objective)
 
@@ -466,6 +514,8 @@ def improve_by_schedules(
             value = gen.value
             round_started = spent()
             added, lagrangian = gen.round(min(PRICE_LIMIT, max(0.05, rounds_end - spent())))
+            if lagrangian is not None and (out.bound is None or lagrangian > out.bound):
+                out.bound = lagrangian
             if gen.rounds == 1 and (spent() - round_started) * ROUNDS_NEEDED > rounds_end - spent():
                 # too slow to come near convergence: the time is better spent elsewhere
                 out.notes.append(
@@ -475,16 +525,17 @@ def improve_by_schedules(
                 out.rounds = gen.rounds
                 out.seconds = spent()
                 return out
-            if lagrangian is not None and (out.bound is None or lagrangian > out.bound):
-                out.bound = lagrangian
             if on_round is not None:
                 on_round(
                     f"master {value / SCALE:,.2f}, bound "
                     f"{'-' if out.bound is None else f'{out.bound / SCALE:,.2f}'}, "
                     f"{added} new schedules"
                 )
-            if added == 0:
-                out.converged = True
+            out.converged = added == 0
+            out.proven = (
+                out.bound is not None and floor is not None and floor(out.bound) >= objective
+            )
+            if out.converged or out.proven:
                 break
         out.master = gen.value
     finally:
@@ -495,7 +546,7 @@ def improve_by_schedules(
         out.notes.append("the master linear programme was not solved")
         out.seconds = spent()
         return out
-    if budget - spent() > 0.1 and not stopped():
+    if budget - spent() > 0.1 and not stopped() and not out.proven:
         _lp_guided(model, rota, gen.master, gen.people, out, budget - spent(), seed, workers, solve)
     out.seconds = spent()
     return out

@@ -392,6 +392,7 @@ def solve(
                 stopped=lambda: stop.hit,
                 solve=stop.solve,
                 on_round=master_round,
+                floor=lambda bound: objective_floor(objectives.soft(), bound),
             )
         info["phase2_schedules"] = gen.summary(current)
         solution, current = gen.solution, gen.objective
