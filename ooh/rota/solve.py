@@ -392,7 +392,7 @@ def solve(
                 stopped=lambda: stop.hit,
                 solve=stop.solve,
                 on_round=master_round,
-                floor=lambda bound: objective_floor(objectives.soft(), bound),
+                floor=floor_of(objectives.soft()),
             )
         info["phase2_schedules"] = gen.summary(current)
         solution, current = gen.solution, gen.objective
@@ -499,11 +499,17 @@ def objective_floor(expr: Any, bound: float) -> int:
     """The least value of ``expr`` (a linear expression over integer variables) that is at
     least ``bound``: its values are its constant plus multiples of its coefficients'
     greatest common divisor."""
+    return floor_of(expr)(bound)
+
+
+def floor_of(expr: Any) -> Callable[[float], int]:
+    """``objective_floor`` of ``expr`` as a function of the bound, the expression read once."""
     from ortools.sat.python.cp_model_helper import FlatIntExpr
 
     flat = FlatIntExpr(expr)
+    offset = flat.offset
     step = math.gcd(*(abs(c) for c in flat.coeffs)) or 1
-    return flat.offset + step * math.ceil((bound - flat.offset) / step - 1e-6)
+    return lambda bound: offset + step * math.ceil((bound - offset) / step - 1e-6)
 
 
 def _gap_pct(value: int, bound: int | None) -> float:
