@@ -452,7 +452,8 @@ class _Generation:
 
     def _price(self, duals: Duals, true: Duals, limit: float) -> tuple[int, float | None]:
         """Price every clinician (in parallel) under ``duals``: schedules added, and the
-        Lagrangian bound at ``duals`` (None when a search found no schedule)."""
+        Lagrangian bound at ``duals`` (None when a search found no schedule, or the dual
+        function is unbounded there)."""
         jobs = [self.pool.submit(_price, cl, duals, true, limit, self.seed) for cl in self.people]
         lagrangian = self.master.dual_value(duals.rows)
         added = 0
