@@ -30,7 +30,7 @@ from ooh.rota.model.build import build_model
 from ooh.rota.model.objective import SCALE, Objectives
 from ooh.rota.model.variables import RotaModel
 from ooh.rota.schedules import _Generation, improve_by_schedules
-from ooh.rota.solve import SolveParams, least_value, objective_floor, solve
+from ooh.rota.solve import SolveParams, floor_of, least_value, solve
 
 EARLY = line("EARLY", "08:00", "16:00", needed=1, wanted=2, priority=2)
 LATE = line("LATE", "16:00", "23:00", needed=1, wanted=2, pay=1.5)
@@ -132,15 +132,15 @@ def test_master_costs_fair_shares_at_most_a_unit_per_member_below_the_model():
     assert master < model  # the fair-share terms are really there
 
 
-def test_objective_floor_rounds_up_to_a_value_the_objective_can_take():
+def test_floor_rounds_up_to_a_value_the_objective_can_take():
     model = cp_model.CpModel()
     x = model.new_bool_var("x")
     y = model.new_int_var(0, 10, "y")
     expr = 60 * x + 120 * y + 7
-    assert objective_floor(expr, 66.5) == 67
-    assert objective_floor(expr, 67.0) == 67
-    assert objective_floor(expr, 67.0000001) == 67  # float noise above a reachable value
-    assert objective_floor(expr, 68.0) == 127
+    assert floor_of(expr)(66.5) == 67
+    assert floor_of(expr)(67.0) == 67
+    assert floor_of(expr)(67.0000001) == 67  # float noise above a reachable value
+    assert floor_of(expr)(68.0) == 127
 
 
 def test_least_value_is_the_expression_at_its_domains_least():

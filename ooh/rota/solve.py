@@ -378,6 +378,7 @@ def solve(
             if progress is not None:
                 progress(f"{elapsed():7.1f}s  phase 2 schedules: {line}")
 
+        soft_floor = floor_of(objectives.soft())
         with stop.catching():
             gen = improve_by_schedules(
                 model,
@@ -392,14 +393,14 @@ def solve(
                 stopped=lambda: stop.hit,
                 solve=stop.solve,
                 on_round=master_round,
-                floor=floor_of(objectives.soft()),
+                floor=soft_floor,
             )
         info["phase2_schedules"] = gen.summary(current)
         solution, current = gen.solution, gen.objective
         # a bound below what the soft goals' variables allow anyway says nothing (the
         # Lagrangian bound of rounds far from converged is often negative)
         if gen.bound is not None and gen.bound > least_value(model, objectives.soft()):
-            floor = objective_floor(objectives.soft(), gen.bound)
+            floor = soft_floor(gen.bound)
         if progress is not None and gen.improved:
             bound_text = "-" if floor is None else f"{floor / SCALE:,.1f}"
             progress(
@@ -495,15 +496,10 @@ def least_value(model: Any, expr: Any) -> int:
     return least
 
 
-def objective_floor(expr: Any, bound: float) -> int:
-    """The least value of ``expr`` (a linear expression over integer variables) that is at
-    least ``bound``: its values are its constant plus multiples of its coefficients'
-    greatest common divisor."""
-    return floor_of(expr)(bound)
-
-
 def floor_of(expr: Any) -> Callable[[float], int]:
-    """``objective_floor`` of ``expr`` as a function of the bound, the expression read once."""
+    """For ``expr`` (a linear expression over integer variables), the function giving its
+    least value at or above a bound: its values are its constant plus multiples of its
+    coefficients' greatest common divisor (the expression is read once)."""
     from ortools.sat.python.cp_model_helper import FlatIntExpr
 
     flat = FlatIntExpr(expr)
