@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from ooh.bench.nrp.evaluate import evaluate
 from ooh.bench.nrp.reader import read_instance, to_rota_data
-from ooh.bench.nrp.run import parse_instances
+from ooh.bench.nrp.run import Row, parse_instances, row_cells
 from ooh.errors import InputError, OohError
 from ooh.rota.calendar import build_shifts
 from ooh.rota.data import AvailabilityKind
@@ -140,3 +140,14 @@ def test_cli_runs_instance1_legal_and_agreeing():
     assert row["objective"] == row["evaluated"]
     assert row["evaluated"] >= 607  # the proven optimum
     assert row["stolen_pct"] is None or 0 <= row["stolen_pct"] <= 100
+
+
+def test_table_shows_large_objectives_in_full() -> None:
+    # the ours and evaluator columns must be comparable digit for digit (Instance 24 scores
+    # in the millions, which plain "g" formatting rounds to six digits)
+    row = Row(
+        24, 1660589.0, 1660589, 42463, 3810.67, 42463.0, 258.4, 450.0, 0, 0, "feasible", 1.0, 0.5
+    )
+    cells = row_cells(row)
+    assert cells[1] == cells[2] == "1660589"
+    assert cells[5] == "42463"

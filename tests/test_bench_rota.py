@@ -144,6 +144,9 @@ def test_checkpoint_takes_the_latest_rota_or_the_end() -> None:
     assert at_checkpoint(events, final, 20.0, 10.0)["objective"] == 100.0
     end = at_checkpoint(events, final, 20.0, 30.0)
     assert (end["phase"], end["objective"], end["t"]) == ("done", 95.0, 30.0)
+    # a solve given 10 s that took 10.4 s to wrap up: its answer is the 10 s one
+    limit = at_checkpoint(events, final, 10.4, 10.0, time_limit=10.0)
+    assert (limit["phase"], limit["objective"], limit["bound"]) == ("done", 95.0, 94.0)
 
 
 def test_build_curve_slope_is_one_for_linear_growth() -> None:

@@ -5,7 +5,8 @@ solve per size, through ``ooh.rota.solve.solve`` exactly as ``ooh rota solve`` r
 solver's progress lines (one per improving rota: time, phase, objective, bound, unfilled
 required places) are the timeline from which the state at each checkpoint is read. The bound
 is the one reported with the latest rota, so a checkpoint's gap can be a little pessimistic
-when the bound rose between rotas; the final bound is the solver's own.
+when the bound rose between rotas; the final bound is the solver's own, and a checkpoint at
+the solve's own time limit is its end.
 
 Every required place left unfilled is re-examined with the independent checker: could some
 clinician who offered the date take it without breaking a hard rule? A *complete* rota leaves
@@ -86,11 +87,17 @@ def parse_progress(line: str) -> dict[str, Any] | None:
 
 
 def at_checkpoint(
-    events: Sequence[dict[str, Any]], final: dict[str, Any], runtime: float, t: float
+    events: Sequence[dict[str, Any]],
+    final: dict[str, Any],
+    runtime: float,
+    t: float,
+    time_limit: float = math.inf,
 ) -> dict[str, Any]:
-    """The state of the search at ``t`` seconds: the solve's end if it had finished, else
-    the latest rota found by then (phase "-" if none yet)."""
-    if runtime <= t:
+    """The state of the search at ``t`` seconds: the solve's end if it had finished or was
+    given ``t`` seconds (its answer for that limit, though wrapping up may take it a little
+    past; the runtime says by how much), else the latest rota found by then (phase "-" if
+    none yet)."""
+    if runtime <= t or time_limit <= t:
         return {"t": t, **final, "phase": "done"}
     seen = [e for e in events if e["t"] <= t]
     if not seen:
@@ -249,7 +256,9 @@ def run_solve(
         "fillable_examples": [g.shift_id for g in fillable[:5]],
         "breaches": len(result.breaches) if rota else None,
         "phases": {k: v for k, v in info.items() if str(k).startswith("phase")},
-        "checkpoints": [at_checkpoint(events, final, runtime, t) for t in sorted(wanted_points)],
+        "checkpoints": [
+            at_checkpoint(events, final, runtime, t, time_limit) for t in sorted(wanted_points)
+        ],
         "events": len(events),
     }
 

@@ -132,7 +132,8 @@ HEADER = (
 
 
 def row_cells(r: Row) -> tuple[str, ...]:
-    def num(v: float | None, fmt: str = "g") -> str:
+    def num(v: float | None, fmt: str = ".12g") -> str:
+        # ".12g": whole numbers in full (plain "g" shows 1660589 as 1.66059e+06)
         return "-" if v is None else format(v, fmt)
 
     return (
