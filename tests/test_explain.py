@@ -87,6 +87,22 @@ def test_required_and_target_places_are_numbered_and_marked() -> None:
     )
 
 
+def test_names_enough_open_clinicians_and_says_there_may_be_more() -> None:
+    # ten could take the empty Monday shift: the first eight are named, the count says
+    # "at least"; with eight exactly, every one was checked and the count is exact
+    people = [clinician(f"C{n:02d}") for n in range(1, 11)]
+    (gap, *_) = gaps_of(rota_data(people, [EVE], weeks=1), [], sid(day(0), "EVE"))
+    names = ", ".join(f"C{n:02d} Dr C{n:02d}" for n in range(1, 9))
+    assert gap.reason.startswith(
+        "10 eligible clinicians offered the date; at least 8 could work it without breaking "
+        f"a hard rule ({names}):"
+    )
+    (gap, *_) = gaps_of(rota_data(people[:8], [EVE], weeks=1), [], sid(day(0), "EVE"))
+    assert gap.reason.startswith(
+        f"8 eligible clinicians offered the date; 8 could work it without breaking a hard rule ({names}):"
+    )
+
+
 def test_full_shift_has_no_gap() -> None:
     data = rota_data([clinician("C01")], [EVE], weeks=1)
     rota = [Assignment(sid(day(n), "EVE"), "C01") for n in range(6)]
@@ -179,7 +195,8 @@ def test_blocking_on_a_long_period_equals_the_whole_rota_check(
     follow: bool,
 ) -> None:
     """Over 6 weeks the rules of the clinician's days are checked on the weeks around the
-    shift only; the new breaches are exactly those the whole-rota checker finds."""
+    shift only; the new breaches are exactly those the whole-rota checker finds, and the
+    quick yes-or-no check agrees."""
     c = clinician(
         "C01",
         max_hours_per_week=max_hours,
@@ -219,6 +236,7 @@ def test_blocking_on_a_long_period_equals_the_whole_rota_check(
             continue
         new = breaches([*rota, Assignment(s.id, "C01")]) - before
         assert {(b.rule, b.dates, b.shifts) for b in blocks.blocking(c, s)} == new, s.id
+        assert blocks.is_blocked(c, s) == bool(new), s.id
 
 
 def test_is_blocked_agrees_with_blocking() -> None:

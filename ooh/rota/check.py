@@ -291,7 +291,6 @@ def day_rule_breaches(data: RotaData, c: Clinician, mine: Sequence[Shift]) -> li
 
     # Overlap, min rest and rest after nights: each pair once, earlier start first. The list
     # is sorted by start, so once a later shift starts beyond every rest horizon we stop.
-    # Gaps are real elapsed time (UTC), so rest across a clock change is counted truly.
     rest = timedelta(hours=rules.min_rest_hours)
     night_rest = timedelta(hours=rules.rest_after_nights_hours)
     night = {s.id: _is_night(s) for s in mine}
@@ -300,44 +299,9 @@ def day_rule_breaches(data: RotaData, c: Clinician, mine: Sequence[Shift]) -> li
         for b in mine[i + 1 :]:
             if b.start_utc >= horizon:
                 break
-            gap = b.start_utc - a.end_utc
-            pair = (a.id, b.id)
-            dates = tuple(sorted({a.date, b.date}))
-            if gap < timedelta(0):
-                found.append(
-                    Breach(
-                        "overlap",
-                        c.id,
-                        dates,
-                        f"{who(c)} has overlapping shifts: {shift_text(a)} and {shift_text(b)}",
-                        pair,
-                    )
-                )
-            elif gap < rest:
-                found.append(
-                    Breach(
-                        "min-rest",
-                        c.id,
-                        dates,
-                        f"{who(c)} has only {hours_text(gap.total_seconds() / 60)} rest between "
-                        f"{shift_text(a)} and {shift_text(b)} (minimum "
-                        f"{_limit_text(rules.min_rest_hours)} h)",
-                        pair,
-                    )
-                )
-            elif night[a.id] and not night[b.id] and gap < night_rest:
-                found.append(
-                    Breach(
-                        "rest-after-nights",
-                        c.id,
-                        dates,
-                        f"{who(c)} starts {shift_text(b)} only "
-                        f"{hours_text(gap.total_seconds() / 60)} after night shift "
-                        f"{shift_text(a)} (minimum {_limit_text(rules.rest_after_nights_hours)} h "
-                        f"after nights)",
-                        pair,
-                    )
-                )
+            breach = rest_breach(data, c, a, b)
+            if breach is not None:
+                found.append(breach)
 
     # Hours and shifts in any 7 consecutive days.
     found += _window_breaches(data, c, mine, "max-hours-week", "hours", float(c.max_hours_per_week))
@@ -410,18 +374,62 @@ def day_rule_breaches(data: RotaData, c: Clinician, mine: Sequence[Shift]) -> li
             by_date[s.date].append(s)
         for a in mine:
             for b in by_date.get(a.date + timedelta(days=1), []):
-                if (a.type.id, b.type.id) in follow:
-                    found.append(
-                        Breach(
-                            "cannot-follow",
-                            c.id,
-                            (a.date, b.date),
-                            f"{who(c)} works {shift_text(b)} the day after {shift_text(a)}; "
-                            f"{b.type.id} may not follow {a.type.id}",
-                            (a.id, b.id),
-                        )
-                    )
+                breach = follow_breach(data, c, a, b)
+                if breach is not None:
+                    found.append(breach)
     return found
+
+
+def rest_rule(data: RotaData, a: Shift, b: Shift) -> str | None:
+    """The rest rule ``b`` breaks after ``a`` (``a`` starting no later): overlap, min-rest
+    or rest-after-nights. Gaps are real elapsed time (UTC), so rest across a clock change
+    is counted truly."""
+    gap = b.start_utc - a.end_utc
+    if gap < timedelta(0):
+        return "overlap"
+    if gap < timedelta(hours=data.rules.min_rest_hours):
+        return "min-rest"
+    if gap < timedelta(hours=data.rules.rest_after_nights_hours) and _is_night(a):
+        return None if _is_night(b) else "rest-after-nights"
+    return None
+
+
+def rest_breach(data: RotaData, c: Clinician, a: Shift, b: Shift) -> Breach | None:
+    """``rest_rule`` as a breach, in words."""
+    rule = rest_rule(data, a, b)
+    if rule is None:
+        return None
+    rest = hours_text((b.start_utc - a.end_utc).total_seconds() / 60)
+    if rule == "overlap":
+        message = f"{who(c)} has overlapping shifts: {shift_text(a)} and {shift_text(b)}"
+    elif rule == "min-rest":
+        message = (
+            f"{who(c)} has only {rest} rest between {shift_text(a)} and {shift_text(b)} "
+            f"(minimum {_limit_text(data.rules.min_rest_hours)} h)"
+        )
+    else:
+        message = (
+            f"{who(c)} starts {shift_text(b)} only {rest} after night shift {shift_text(a)} "
+            f"(minimum {_limit_text(data.rules.rest_after_nights_hours)} h after nights)"
+        )
+    return Breach(rule, c.id, tuple(sorted({a.date, b.date})), message, (a.id, b.id))
+
+
+def follows(data: RotaData, a: Shift, b: Shift) -> bool:
+    """``b``'s line may not follow ``a``'s, and ``b`` is on the next day."""
+    next_day = b.date == a.date + timedelta(days=1)
+    return next_day and (a.type.id, b.type.id) in data.rules.cannot_follow
+
+
+def follow_breach(data: RotaData, c: Clinician, a: Shift, b: Shift) -> Breach | None:
+    """``follows`` as a breach, in words."""
+    if not follows(data, a, b):
+        return None
+    message = (
+        f"{who(c)} works {shift_text(b)} the day after {shift_text(a)}; "
+        f"{b.type.id} may not follow {a.type.id}"
+    )
+    return Breach("cannot-follow", c.id, (a.date, b.date), message, (a.id, b.id))
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,9 @@ from ooh.rota.check import (
     day_rule_breaches,
     day_text,
     eligibility_breaches,
+    follows,
     period_total_breaches,
+    rest_rule,
     shift_text,
     who,
 )
@@ -75,11 +77,17 @@ def reach_days(data: RotaData, c: Clinician) -> int:
     runs, plus two days' margin. A run of nights is part of a run of working days, so
     where those are legal one more shift makes a run of nights of at most twice their
     limit and one (the night limit may be no limit at all)."""
-    rules = data.rules
-    rest = math.ceil(max(rules.min_rest_hours, rules.rest_after_nights_hours) / 24) + 1
+    rest = _rest_days(data)
     days = data.max_consecutive_days(c)
     runs = max(days, min(data.max_consecutive_nights(c), 2 * days + 1)) + 1
     return 2 + max(7, rest, runs, c.min_consecutive_days, c.min_consecutive_days_off)
+
+
+def _rest_days(data: RotaData) -> int:
+    """Days between start dates within which one shift can break a rest rule with another
+    (a shift lasts at most a day); at least one, for lines that may not follow."""
+    rules = data.rules
+    return math.ceil(max(rules.min_rest_hours, rules.rest_after_nights_hours) / 24) + 1
 
 
 class BlockCheck:
@@ -105,14 +113,36 @@ class BlockCheck:
         self._day_keys: dict[tuple[str, date, int], set[BreachKey]] = {}
         self._totals: dict[str, PeriodTotals] = {}
         self._total_keys: dict[str, set[BreachKey]] = {}
+        # start dates further apart break no rule of pairs (one day more for a clock change)
+        self._pair_days = _rest_days(data) + 1
 
     def blocking(self, c: Clinician, s: Shift) -> list[Breach]:
         """Hard rules the rota would newly break if ``c`` also worked ``s``."""
         return self._alone(c, s) + self._new_day_rules(c, s) + self._new_totals(c, s)
 
     def is_blocked(self, c: Clinician, s: Shift) -> bool:
-        """Whether ``blocking`` finds any rule: the cheapest rules first, stopping at one."""
-        return bool(self._alone(c, s) or self._new_totals(c, s) or self._new_day_rules(c, s))
+        """Whether ``blocking`` finds any rule: the cheapest rules first, stopping at one.
+        A rule between the shift and one of theirs (overlap, rest, cannot-follow) is the
+        commonest on a busy rota and needs no pass over their weeks."""
+        return bool(
+            self._alone(c, s)
+            or self._next_to(c, s)
+            or self._new_totals(c, s)
+            or self._new_day_rules(c, s)
+        )
+
+    def _next_to(self, c: Clinician, s: Shift) -> bool:
+        """Whether ``s`` breaks a rule of pairs (rest, cannot-follow) with one of the
+        clinician's shifts: a new breach, since no pair held ``s`` before."""
+        reach = timedelta(days=self._pair_days)
+        days = self._days.get(c.id, [])
+        theirs = self._theirs.get(c.id, [])
+        near = theirs[bisect_left(days, s.date - reach) : bisect_right(days, s.date + reach)]
+        for other in near:
+            a, b = (other, s) if by_start(other) <= by_start(s) else (s, other)
+            if rest_rule(self.data, a, b) or follows(self.data, a, b):
+                return True
+        return False
 
     def _alone(self, c: Clinician, s: Shift) -> list[Breach]:
         if s.id in self._ids.get(c.id, ()):
@@ -198,7 +228,11 @@ def _reason(
     blocked: list[str] = []
     open_to: list[Clinician] = []
     for c in offered:
-        if len(blocked) >= MAX_NAMED:  # only counted from here: whether blocked is enough
+        if len(open_to) == MAX_NAMED:
+            break  # names enough to act on; checking everyone takes minutes on a long rota
+        if open_to or len(blocked) >= MAX_NAMED:
+            # the rules are named only while nobody could take the place, and for
+            # MAX_NAMED clinicians at most; from here whether one is blocked is enough
             if blocks.is_blocked(c, s):
                 blocked.append(who(c))
             else:
@@ -213,8 +247,10 @@ def _reason(
     lead = f"{n} eligible clinician{'s' if n != 1 else ''} offered the date"
     if not open_to:
         return f"{lead}; all were blocked: {_name_some(blocked)}", False
-    free_names = _name_some([who(c) for c in open_to])
-    return f"{lead}; {len(open_to)} could work it without breaking a hard rule ({free_names})", True
+    checked = len(blocked) + len(open_to)
+    count = f"{'at least ' if checked < n else ''}{len(open_to)}"
+    free_names = ", ".join(who(c) for c in open_to)
+    return f"{lead}; {count} could work it without breaking a hard rule ({free_names})", True
 
 
 def _fillable_tail(reason: str, required: bool) -> str:
