@@ -114,7 +114,7 @@ class BlockCheck:
         self._totals: dict[str, PeriodTotals] = {}
         self._total_keys: dict[str, set[BreachKey]] = {}
         # start dates further apart break no rule of pairs (one day more for a clock change)
-        self._pair_days = _rest_days(data) + 1
+        self._pair_reach = timedelta(days=_rest_days(data) + 1)
 
     def blocking(self, c: Clinician, s: Shift) -> list[Breach]:
         """Hard rules the rota would newly break if ``c`` also worked ``s``."""
@@ -134,7 +134,7 @@ class BlockCheck:
     def _next_to(self, c: Clinician, s: Shift) -> bool:
         """Whether ``s`` breaks a rule of pairs (rest, cannot-follow) with one of the
         clinician's shifts: a new breach, since no pair held ``s`` before."""
-        reach = timedelta(days=self._pair_days)
+        reach = self._pair_reach
         days = self._days.get(c.id, [])
         theirs = self._theirs.get(c.id, [])
         near = theirs[bisect_left(days, s.date - reach) : bisect_right(days, s.date + reach)]
