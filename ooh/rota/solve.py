@@ -345,14 +345,15 @@ def solve(
             model.add(change.expr <= round(solver_c.objective_value))
 
     # ---- phase 2: soft goals, with the fill level (and changes) kept -----------------------
-    model.minimize(objectives.soft())
+    soft = objectives.soft()  # the phase 2 objective, built once
+    model.minimize(soft)
     current: int | None = None  # the soft goals of ``solution`` (SCALE units), once known
     if solution and not stop.hit:
         # the rota so far with its soft-goal terms at their least: earlier phases minimised
         # other things and left deviations anywhere their rows allow
         chosen = {cs for cs, var in rota.x.items() if solution[var.index]}
         solver_s = make_solver(max(1.0, params.time_limit * PHASE0_SHARE))
-        status_s = stop.solve(solver_s, with_assignments(model, rota, chosen, objectives.soft()))
+        status_s = stop.solve(solver_s, with_assignments(model, rota, chosen, soft))
         used += solver_s.response_proto.deterministic_time
         if status_s in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             solution = list(solver_s.response_proto.solution)
@@ -381,7 +382,7 @@ def solve(
             if progress is not None:
                 progress(f"{elapsed():7.1f}s  phase 2 schedules: {line}")
 
-        soft_floor = floor_of(objectives.soft())
+        soft_floor = floor_of(soft)
         with stop.catching():
             gen = improve_by_schedules(
                 model,
@@ -402,7 +403,7 @@ def solve(
         solution, current = gen.solution, gen.objective
         # a bound below what the soft goals' variables allow anyway says nothing (the
         # Lagrangian bound of rounds far from converged is often negative)
-        if gen.bound is not None and gen.bound > least_value(model, objectives.soft()):
+        if gen.bound is not None and gen.bound > least_value(model, soft):
             floor = soft_floor(gen.bound)
         if progress is not None and gen.improved:
             bound_text = "-" if floor is None else f"{floor / SCALE:,.1f}"
