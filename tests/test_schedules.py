@@ -29,7 +29,7 @@ from ooh.rota.improve import with_assignments
 from ooh.rota.model.build import build_model
 from ooh.rota.model.objective import SCALE, Objectives
 from ooh.rota.model.variables import RotaModel
-from ooh.rota.schedules import _Generation, improve_by_schedules
+from ooh.rota.schedules import PACE_SAMPLE, _Generation, improve_by_schedules
 from ooh.rota.solve import SolveParams, floor_of, least_value, solve
 
 EARLY = line("EARLY", "08:00", "16:00", needed=1, wanted=2, priority=2)
@@ -167,6 +167,26 @@ def test_generation_gives_up_when_building_the_models_is_too_slow():
     whole.pool.shutdown()
     assert whole.built and whole.value is not None
     assert len(whole.people) == len(whole.rota.data.clinicians)
+
+
+def test_a_round_stops_once_its_pace_is_far_too_slow():
+    """A round whose first searches put it far past ``too_slow`` stops after the pace
+    sample: no bound, no master solved, and the next round is whole again."""
+    gen, _, _ = generation_of_solved(busy_week(Weights()))
+    try:
+        value = gen.value
+        assert len(gen.people) > PACE_SAMPLE * gen.workers  # the sample is part of the round
+        added, bound = gen.round(limit=1.0, too_slow=0.0)
+        assert gen.aborted
+        assert gen.projected > 0
+        assert (added, bound) == (0, None)
+        assert gen.value == value  # the master was not re-solved
+        gen.aborted = False
+        _, bound = gen.round(limit=1.0)
+        assert not gen.aborted
+        assert bound is not None
+    finally:
+        gen.pool.shutdown()
 
 
 def test_a_shift_with_no_room_counts_towards_no_fair_share():

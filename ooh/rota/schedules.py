@@ -57,6 +57,8 @@ DUAL_EPS = 1e-6  # SCALE units: a dual value or reduced cost this close to 0 cou
 RESOLUTION = 1024  # pricing objective units per SCALE unit (duals are fractional)
 SMOOTHING = 0.5  # weight of the last round's duals in pricing (0.3-0.5 fastest on NRP 8, 12)
 ROUNDS_NEEDED = 20  # rounds to convergence to expect (NRP 1-12: 7-35): else not started
+PACE_SAMPLE = 3  # searches per worker before a first round's pace can stop it ...
+PACE_MARGIN = 2.0  # ... at this many times too slow (nearer cases: the round's own time)
 
 
 @dataclass
@@ -410,6 +412,9 @@ class _Generation:
         self.value: float | None = None
         self.rounds = 0
         self.centre: Duals | None = None  # the duals priced last (smoothing's centre)
+        self.workers = max(1, workers)
+        self.aborted = False  # a round stopped as too slow (``round``)
+        self.projected = 0.0  # that round's pricing time as projected (seconds)
         for c, shifts in enumerate(rota.by_clinician):
             if perf_counter() - started > build_limit:
                 return
@@ -430,34 +435,46 @@ class _Generation:
         self.built = True
         self.value = master.solve()
 
-    def round(self, limit: float) -> tuple[int, float | None]:
+    def round(self, limit: float, too_slow: float = math.inf) -> tuple[int, float | None]:
         """Price clinicians and re-solve the master: (schedules added, Lagrangian bound or
         None). Pricing uses duals smoothed towards the last round's (fewer rounds where
         the master's own duals jump between vertices); when that finds nothing, the
         master's own duals, which alone prove that nothing improves. Every pricing of
-        everyone gives a Lagrangian bound, at whichever duals it used."""
+        everyone gives a Lagrangian bound, at whichever duals it used. A round whose
+        pricing would take far more than ``too_slow`` seconds by its first clinicians'
+        pace stops there (``aborted``), with no bound and the master not re-solved."""
         self.rounds += 1
         true = self.master.duals()
         duals = true
         if self.centre is not None:
             duals = self.master.duals(SMOOTHING * self.centre.rows + (1 - SMOOTHING) * true.rows)
-        added, bound = self._price(duals, true, limit)
+        added, bound = self._price(duals, true, limit, too_slow)
+        if self.aborted:
+            return 0, None
         if added == 0 and duals is not true:
             duals = true
-            added, again = self._price(duals, true, limit)
+            added, again = self._price(duals, true, limit, too_slow)
+            if self.aborted:
+                return 0, None
             bound = max((b for b in (bound, again) if b is not None), default=None)
         self.centre = duals
         self.value = self.master.solve()
         return added, bound
 
-    def _price(self, duals: Duals, true: Duals, limit: float) -> tuple[int, float | None]:
+    def _price(
+        self, duals: Duals, true: Duals, limit: float, too_slow: float = math.inf
+    ) -> tuple[int, float | None]:
         """Price every clinician (in parallel) under ``duals``: schedules added, and the
         Lagrangian bound at ``duals`` (None when a search found no schedule, or the dual
-        function is unbounded there)."""
+        function is unbounded there). Stops (``aborted``) once the pace so far, over at
+        least ``PACE_SAMPLE`` searches per worker, puts the whole pricing above
+        ``PACE_MARGIN`` times ``too_slow`` seconds."""
+        started = perf_counter()
         jobs = [self.pool.submit(_price, cl, duals, true, limit, self.seed) for cl in self.people]
         lagrangian = self.master.dual_value(duals.rows)
         added = 0
-        for cl, job in zip(self.people, jobs, strict=True):
+        sample = PACE_SAMPLE * self.workers
+        for done, (cl, job) in enumerate(zip(self.people, jobs, strict=True), start=1):
             schedules, least = job.result()
             if least is None:
                 lagrangian = None
@@ -465,6 +482,13 @@ class _Generation:
                 lagrangian += least
             for schedule in schedules:
                 added += self.master.add(cl.c, schedule, cl.own.of(schedule))
+            pace = (perf_counter() - started) / done
+            if sample <= done < len(jobs) and pace * len(jobs) > PACE_MARGIN * too_slow:
+                for job in jobs[done:]:
+                    job.cancel()  # those begun end within their limit
+                self.aborted = True
+                self.projected = pace * len(jobs)
+                return added, None
         return added, lagrangian
 
 
@@ -514,14 +538,24 @@ def improve_by_schedules(
         while gen.value is not None and not stopped() and spent() < rounds_end:
             value = gen.value
             round_started = spent()
-            added, lagrangian = gen.round(min(PRICE_LIMIT, max(0.05, rounds_end - spent())))
+            # a first round too slow to come near convergence: the time is better spent
+            # elsewhere, and its first clinicians' pace says so (on Curtois & Qu 22 a round
+            # of 50 clinicians over a year took 24 s of a 180 s solve)
+            too_slow = (rounds_end - spent()) / ROUNDS_NEEDED if gen.rounds == 0 else math.inf
+            added, lagrangian = gen.round(
+                min(PRICE_LIMIT, max(0.05, rounds_end - spent())), too_slow
+            )
             if lagrangian is not None and (out.bound is None or lagrangian > out.bound):
                 out.bound = lagrangian
-            if gen.rounds == 1 and (spent() - round_started) * ROUNDS_NEEDED > rounds_end - spent():
-                # too slow to come near convergence: the time is better spent elsewhere
+            took = spent() - round_started
+            if gen.aborted or (gen.rounds == 1 and took * ROUNDS_NEEDED > rounds_end - spent()):
+                pace = (
+                    f"would take {gen.projected:.1f} s (stopped after {took:.1f} s)"
+                    if gen.aborted
+                    else f"takes {took:.1f} s"
+                )
                 out.notes.append(
-                    f"stopped: a round takes {spent() - round_started:.1f} s, too long for "
-                    f"{ROUNDS_NEEDED} rounds in the time"
+                    f"stopped: a round {pace}, too long for {ROUNDS_NEEDED} rounds in the time"
                 )
                 out.rounds = gen.rounds
                 out.seconds = spent()
