@@ -21,7 +21,8 @@ from ooh.rota.calendar import build_shifts
 from ooh.rota.check import check_rota
 from ooh.rota.data import Assignment, FixedBooking, Request, RotaData
 from ooh.rota.generate import generate
-from ooh.rota.model.first import first_rota
+from ooh.rota.model.clinician import clinician_model
+from ooh.rota.model.first import _first_schedule, first_rota
 from ooh.rota.model.variables import RotaModel, create_variables
 from ooh.rota.sample import generate_rota_data
 
@@ -157,3 +158,19 @@ def test_past_its_share_it_goes_on_to_give_up_without_improving():
     chosen = first_rota(m, 0.0, give_up=60.0)
     assert chosen is not None
     assert check_rota(m.data, assignments(m, chosen), m.shifts) == []
+
+
+def test_short_of_time_a_first_schedule_takes_the_most_valuable_shifts_first():
+    """The dive takes the valuable shifts in the order given where the rules allow (here
+    the clinician must work exactly two days); without it, any legal schedule will do."""
+    data = rota([person("C1", min_shifts=2, max_shifts=2)], [DAY])
+    m = build(data)
+    sub = clinician_model(m, 0, m.by_clinician[0], [])
+    by_day = {m.shifts[s].date: sub.x[(0, s)] for _, s in sub.x}
+    valuable = [by_day[day(5)], by_day[day(3)], by_day[day(1)]]
+    schedule = _first_schedule(sub, 10.0, 0, idle_is_legal=False, valuable=valuable)
+    assert schedule is not None
+    assert sorted(m.shifts[s].date for s in schedule) == [day(3), day(5)]
+    assert len(sub.model.proto.search_strategy) == 0  # the dive's order is not kept
+    plain = _first_schedule(sub, 10.0, 0, idle_is_legal=False)
+    assert plain is not None and len(plain) == 2
