@@ -77,6 +77,12 @@ def first_rota(
     chosen: set[tuple[int, int]] = set()
     order = _order(rota, fixed, seed)
     firsts: deque[float] = deque(maxlen=RECENT)  # seconds to a first schedule, lately
+
+    def needed(clinicians: int) -> float:
+        """Seconds kept for that many clinicians' first schedules (RESERVE times as long
+        as lately)."""
+        return RESERVE * sum(firsts) / len(firsts) * clinicians
+
     for k, c in enumerate(order):
         if last_chance <= perf_counter() or (stop is not None and stop()):
             return None
@@ -95,9 +101,7 @@ def first_rota(
         idle_is_legal = not fixed[c] and not _has_minimum(data.clinicians[c])
         # short of time (the clinicians to come need it all for their first schedules): the
         # first schedule is the one kept, so it takes the most valuable shifts first
-        short = bool(firsts) and deadline - perf_counter() <= RESERVE * sum(firsts) / len(
-            firsts
-        ) * (len(order) - k)
+        short = bool(firsts) and deadline - perf_counter() <= needed(len(order) - k)
         valuable = _most_valuable(sub, variables, coefs) if short else []
         schedule = _first_schedule(sub, last_chance - perf_counter(), seed, idle_is_legal, valuable)
         if schedule is None:
@@ -109,7 +113,7 @@ def first_rota(
         # MIN_SHARE of an even share of what is left
         later = len(order) - k - 1
         left = deadline - perf_counter()
-        spare = left - RESERVE * sum(firsts) / len(firsts) * later
+        spare = left - needed(later)
         limit = max(min(SPREAD * spare / (later + 1), spare), MIN_SHARE * left / (later + 1))
         schedule = _improve(sub, worth, schedule, limit, seed)
         for s in schedule:
@@ -196,7 +200,8 @@ def _first_schedule(
     presolve) where a search led by the objective can take many seconds there. Given
     ``valuable`` shifts, first a dive that takes them in that order where the rules allow,
     for at most ``DIVE_LIMIT`` seconds: a schedule as quick to find and far more useful
-    (Curtois & Qu 13, 20, 21: first rotas worth a quarter to two fifths as much)."""
+    (Curtois & Qu 13, 20, 21: first rotas whose soft goals cost a quarter to two fifths
+    of what they did)."""
     if idle_is_legal:
         for var in sub.x.values():
             sub.model.add_hint(var, 0)
