@@ -153,7 +153,7 @@ class RotaModel:
             if self.one_at_most(shifts):
                 # one row where at most one is worked: a tighter relaxation, and on long
                 # rotas far fewer constraints (Curtois & Qu 24: 990,000 fewer)
-                self.model.add(sum(self.x[(c, s)] for s in shifts) <= ind)
+                self.model.add(cp_model.LinearExpr.sum([self.x[(c, s)] for s in shifts]) <= ind)
             else:
                 for s in shifts:
                     self.model.add_implication(self.x[(c, s)], ind)
