@@ -227,6 +227,18 @@ def test_bench_rota_build_only_draws_the_curve(tmp_path: Path) -> None:
     assert "| S | 5 | 2 |" in result.stdout and "| 10x2 | 10 | 2 |" in result.stdout
 
 
+def test_build_only_times_every_build_and_keeps_the_fastest() -> None:
+    from ooh.bench.rota import run_build
+
+    row = run_build("S", repeats=3)
+    assert len(row["build_seconds_each"]) == 3
+    assert row["build_seconds"] == min(row["build_seconds_each"]) > 0
+    once = run_build("S", repeats=1)  # the counts do not depend on the repeats
+    assert len(once["build_seconds_each"]) == 1
+    for key in ("shifts", "candidate_assignments", "variables", "constraints"):
+        assert once[key] == row[key] > 0
+
+
 def test_bench_rota_refuses_a_bad_size() -> None:
     result = CliRunner().invoke(cli, ["bench", "rota", "--sizes", "S,HUGE"])
     assert result.exit_code == 1

@@ -46,7 +46,10 @@ def _floats(text: str, what: str) -> list[float]:
 )
 @click.option("--seed", default=2026, show_default=True, type=int, help="Instance generator seed.")
 @click.option(
-    "--build-only", is_flag=True, help="Only build the models (for the build-time curve)."
+    "--build-only",
+    is_flag=True,
+    help="Only build the models (for the build-time curve); each size is built three times "
+    "and the fastest build counts.",
 )
 @click.option("--curve", type=click.Path(dir_okay=False), help="Write the build-time curve (PNG).")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
