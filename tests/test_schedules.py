@@ -29,7 +29,13 @@ from ooh.rota.improve import with_assignments
 from ooh.rota.model.build import build_model
 from ooh.rota.model.objective import SCALE, Objectives
 from ooh.rota.model.variables import RotaModel
-from ooh.rota.schedules import PACE_SAMPLE, _Generation, improve_by_schedules
+from ooh.rota.schedules import (
+    LP_GUIDED_GAP,
+    PACE_SAMPLE,
+    ScheduleOutcome,
+    _Generation,
+    improve_by_schedules,
+)
 from ooh.rota.solve import SolveParams, floor_of, least_value, solve
 
 EARLY = line("EARLY", "08:00", "16:00", needed=1, wanted=2, priority=2)
@@ -283,3 +289,19 @@ def test_a_bound_that_proves_the_rota_optimal_ends_the_step():
     assert stopped.neighbourhood_status == ""  # not run
     assert stopped.objective == value and stopped.solution == solution
     assert "proven optimal" in stopped.summary(value)
+
+
+def test_the_lp_guided_neighbourhood_needs_a_master_near_its_bound():
+    """Rounding the master to a rota is tried once the rounds converged or the master is
+    within LP_GUIDED_GAP of its bound; further off (rounds cut short) its time goes to the
+    neighbourhoods instead."""
+
+    def outcome(master: float | None, bound: float | None, converged: bool = False) -> bool:
+        out = ScheduleOutcome([], 0, bound=bound, master=master, converged=converged)
+        return out.near_optimum()
+
+    assert outcome(1_000.0, 1_000.0 * (1 - LP_GUIDED_GAP))
+    assert not outcome(1_000.0, 1_000.0 * (1 - 2 * LP_GUIDED_GAP))
+    assert not outcome(1_000.0, -5_000.0)  # a Lagrangian bound far from converged
+    assert not outcome(1_000.0, None) and not outcome(None, None)
+    assert outcome(1_000.0, None, converged=True)
