@@ -140,6 +140,24 @@ def test_cli_runs_instance1_legal_and_agreeing():
     assert row["objective"] == row["evaluated"]
     assert row["evaluated"] >= 607  # the proven optimum
     assert row["stolen_pct"] is None or 0 <= row["stolen_pct"] <= 100
+    # the solver's own account of its phases, for telling why a row came out as it did
+    assert row["phases"]["phase0_first_rota"] in ("built", "none")
+
+
+def test_csv_has_one_column_per_figure_and_no_phases(tmp_path: Path) -> None:
+    import csv
+
+    from ooh.bench.nrp.run import write_csv
+
+    row = Row(
+        1, 607.0, 607, 607, 0.0, 607.0, 1.5, 3.0, 0, 0, "optimal", 1.0, 0.5,
+        phases={"phase2_schedules": "3 rounds, converged"},
+    )  # fmt: skip
+    out = tmp_path / "rows.csv"
+    write_csv([row], out)
+    (written,) = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert "phases" not in written
+    assert (written["instance"], written["evaluated"], written["status"]) == ("1", "607", "optimal")
 
 
 def test_table_shows_large_objectives_in_full() -> None:

@@ -21,7 +21,12 @@ import click
 )
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed of the search.")
-@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON on stdout.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the rows as JSON on stdout, each with the solver's account of its phases.",
+)
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False), default=None, help="Also write a CSV."
 )

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from time import perf_counter
+from typing import Any
 
 from ooh.bench.machine import cpu_ticks, steal_warning, stolen_pct
 from ooh.bench.nrp.evaluate import Roster, evaluate
@@ -43,6 +44,8 @@ class Row:
     status: str
     load_average: float  # 1-minute load average when the instance finished
     stolen_pct: float | None  # CPU time the host took while it ran, % (ooh.bench.machine)
+    # the solver's account of each phase (--json only): e.g. whether the schedule step converged
+    phases: dict[str, Any] = field(default_factory=dict)
 
 
 def parse_instances(spec: str) -> list[int]:
@@ -109,6 +112,7 @@ def run_instance(
         status=result.status.value,
         load_average=round(os.getloadavg()[0], 2),
         stolen_pct=stolen,
+        phases={k: v for k, v in result.params.items() if str(k).startswith("phase")},
     )
 
 
@@ -170,7 +174,8 @@ def write_csv(rows: list[Row], out: Path) -> None:
 
     def write(tmp: Path) -> None:
         with tmp.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(asdict(rows[0])) if rows else ["instance"])
+            columns = [f for f in asdict(rows[0]) if f != "phases"] if rows else ["instance"]
+            writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
             for r in rows:
                 writer.writerow(asdict(r))
