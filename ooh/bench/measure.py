@@ -20,6 +20,11 @@ from typing import Any
 from ooh.errors import OohError
 
 
+def phases_of(params: dict[str, Any]) -> dict[str, Any]:
+    """The solver's account of each phase from a result's run information."""
+    return {k: v for k, v in params.items() if str(k).startswith("phase")}
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident set size so far, in MiB."""
     import resource

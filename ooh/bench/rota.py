@@ -23,7 +23,7 @@ from time import perf_counter
 from typing import Any
 
 from ooh.bench.machine import cpu_ticks, steal_warning, stolen_pct
-from ooh.bench.measure import run_in_subprocess
+from ooh.bench.measure import phases_of, run_in_subprocess
 from ooh.rota.data import Assignment, Gap, RotaData, Shift
 from ooh.rota.generate import parse_size
 
@@ -269,7 +269,7 @@ def run_solve(
         "fillable_required_gaps": len(fillable) if rota else None,
         "fillable_examples": [g.shift_id for g in fillable[:5]],
         "breaches": len(result.breaches) if rota else None,
-        "phases": {k: v for k, v in info.items() if str(k).startswith("phase")},
+        "phases": phases_of(info),
         "checkpoints": [
             at_checkpoint(events, final, runtime, t, time_limit) for t in sorted(wanted_points)
         ],

@@ -16,6 +16,7 @@ from time import perf_counter
 from typing import Any
 
 from ooh.bench.machine import cpu_ticks, steal_warning, stolen_pct
+from ooh.bench.measure import phases_of
 from ooh.bench.nrp.evaluate import Roster, evaluate
 from ooh.bench.nrp.reader import PERIOD_START, read_instance, to_rota_data
 from ooh.errors import OohError
@@ -112,7 +113,7 @@ def run_instance(
         status=result.status.value,
         load_average=round(os.getloadavg()[0], 2),
         stolen_pct=stolen,
-        phases={k: v for k, v in result.params.items() if str(k).startswith("phase")},
+        phases=phases_of(result.params),
     )
 
 
