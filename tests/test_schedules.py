@@ -291,6 +291,16 @@ def test_a_bound_that_proves_the_rota_optimal_ends_the_step():
     assert "proven optimal" in stopped.summary(value)
 
 
+def test_the_summary_says_once_whether_the_lp_guided_neighbourhood_ran():
+    ran = ScheduleOutcome([], 0, free=454, neighbourhood_status="FEASIBLE")
+    assert "LP-guided neighbourhood: 454 assignments free, FEASIBLE;" in ran.summary(0)
+    skipped = ScheduleOutcome([], 0, notes=["the master is far above its bound"])
+    line = skipped.summary(0)
+    assert "LP-guided neighbourhood: not run;" in line
+    assert "assignments free" not in line and line.count("not run") == 1
+    assert line.endswith("; the master is far above its bound")
+
+
 def test_the_lp_guided_neighbourhood_needs_a_master_near_its_bound():
     """Rounding the master to a rota is tried once the rounds converged or the master is
     within LP_GUIDED_GAP of its bound; further off (rounds cut short) its time goes to the

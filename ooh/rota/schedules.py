@@ -96,11 +96,15 @@ class ScheduleOutcome:
         state = "converged" if self.converged else "not converged"
         if self.proven:
             state += ", the rota proven optimal"
-        step = self.neighbourhood_status or "not run"
+        step = (
+            f"{self.free} assignments free, {self.neighbourhood_status}"
+            if self.neighbourhood_status
+            else "not run"
+        )
         bound = "-" if self.bound is None else f"{self.bound / SCALE:,.2f}"
         return (
             f"{self.rounds} rounds, {self.schedules} schedules, {state}, bound {bound}; "
-            f"LP-guided neighbourhood: {self.free} assignments free, {step}; "
+            f"LP-guided neighbourhood: {step}; "
             f"objective {start / SCALE:,.2f} -> {self.objective / SCALE:,.2f}; "
             f"{self.seconds:.1f} s" + "".join(f"; {n}" for n in self.notes)
         )
@@ -602,8 +606,8 @@ def improve_by_schedules(
             )
         else:
             out.notes.append(
-                f"LP-guided neighbourhood not run: the master is more than {LP_GUIDED_GAP:.0%} "
-                "above its bound; its time is left to the neighbourhoods"
+                f"the master is more than {LP_GUIDED_GAP:.0%} above its bound: the LP-guided "
+                "neighbourhood's time is left to the neighbourhoods"
             )
     out.seconds = spent()
     return out
