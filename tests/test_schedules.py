@@ -25,7 +25,7 @@ from ooh.rota.data import (
     Status,
     Weights,
 )
-from ooh.rota.improve import with_assignments
+from ooh.rota.improve import fix_variable, with_assignments
 from ooh.rota.model.build import build_model
 from ooh.rota.model.objective import SCALE, Objectives
 from ooh.rota.model.variables import RotaModel
@@ -33,10 +33,11 @@ from ooh.rota.schedules import (
     LP_GUIDED_GAP,
     PACE_SAMPLE,
     ScheduleOutcome,
+    _dive,
     _Generation,
     improve_by_schedules,
 )
-from ooh.rota.solve import SolveParams, floor_of, least_value, solve
+from ooh.rota.solve import SolveParams, expr_value, floor_of, least_value, solve
 
 EARLY = line("EARLY", "08:00", "16:00", needed=1, wanted=2, priority=2)
 LATE = line("LATE", "16:00", "23:00", needed=1, wanted=2, pay=1.5)
@@ -294,6 +295,8 @@ def test_a_bound_that_proves_the_rota_optimal_ends_the_step():
 def test_the_summary_says_once_whether_the_lp_guided_neighbourhood_ran():
     ran = ScheduleOutcome([], 0, free=454, neighbourhood_status="FEASIBLE")
     assert "LP-guided neighbourhood: 454 assignments free, FEASIBLE;" in ran.summary(0)
+    dived = ScheduleOutcome([], 0, dives=2, dive_neighbourhoods=17)
+    assert "; dives: 2, 17 LP-guided neighbourhoods;" in dived.summary(0)
     skipped = ScheduleOutcome([], 0, notes=["the master is far above its bound"])
     line = skipped.summary(0)
     assert "LP-guided neighbourhood: not run;" in line
@@ -315,3 +318,53 @@ def test_the_lp_guided_neighbourhood_needs_a_master_near_its_bound():
     assert not near(1_000.0, -5_000.0)  # a Lagrangian bound far from converged
     assert not near(1_000.0, None) and not near(None, None)
     assert near(1_000.0, None, converged=True)
+
+
+def is_full_solution(model: cp_model.CpModel, solution: list[int]) -> bool:
+    """Whether ``solution`` gives every variable of ``model`` a value that keeps every rule."""
+    work = model.clone()
+    for var, value in zip(work.proto.variables, solution, strict=True):
+        fix_variable(var, value)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    return solver.solve(work) == cp_model.OPTIMAL
+
+
+def test_a_dive_leaves_the_master_as_converged_and_the_rota_no_worse():
+    """A dive fixes clinicians' schedules in the master for a while and prices the others
+    again: afterwards every schedule is free again, so the master is back at its converged
+    value with everyone priced, and the rota is a full solution of the model, no worse than
+    the one given, valued as the model values it."""
+    m, objectives, solution, value = solved_start(busy_week(Weights(preferences=25)))
+    gen = _Generation(m, objectives, solution, fill_cap=0, seed=0, workers=1)
+    try:
+        while gen.round(5.0)[0]:
+            pass
+        converged = gen.value
+        assert converged is not None
+        people = list(gen.people)
+        out = ScheduleOutcome(list(solution), value, master=converged, converged=True)
+        fixed_share = _dive(m.model, m, gen, out, 30.0, 0, 1, None, None)
+    finally:
+        gen.pool.shutdown()
+    assert 0 < fixed_share <= 1
+    assert gen.people == people
+    assert gen.value is not None and abs(gen.value - converged) <= 1e-6 * max(1, abs(converged))
+    assert out.objective <= value
+    assert expr_value(out.solution, objectives.soft()) == out.objective
+    assert is_full_solution(m.model, out.solution)
+
+
+def test_dives_take_the_lp_guided_neighbourhoods_place_only_when_they_fit():
+    """With time for a dive (``dive_budget``) the step dives and says so; without, it
+    solves the one LP-guided neighbourhood of the converged master, as before."""
+    m, objectives, solution, value = solved_start(busy_week(Weights(preferences=25)))
+    common = dict(fill_cap=0, seed=0, workers=1)
+    dived = improve_by_schedules(
+        m.model, m, objectives, solution, value, 30.0, dive_budget=30.0, **common
+    )
+    assert dived.converged and dived.dives >= 1
+    assert f"dives: {dived.dives}, " in dived.summary(value)
+    assert dived.objective <= value and is_full_solution(m.model, dived.solution)
+    plain = improve_by_schedules(m.model, m, objectives, solution, value, 30.0, **common)
+    assert plain.converged and plain.dives == 0 and plain.neighbourhood_status != ""

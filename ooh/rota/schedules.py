@@ -64,6 +64,17 @@ PACE_MARGIN = 2.0  # ... at this many times too slow (nearer cases: the round's 
 # neighbourhood found nothing there (M at half speed: 20-50% above, 2,300 assignments free);
 # masters a little above their bound, a few rounds from converging, keep it
 LP_GUIDED_GAP = 0.05
+# a dive (``_dive``) fixes one clinician's schedule at a time and prices the others again;
+# it pays where the master stays near its bound while most clinicians are fixed and the
+# LP-guided neighbourhoods of the deep masters are small enough to solve outright (NRP 8:
+# 1,305-1,307 in three dives of four, where the one neighbourhood of the converged master
+# leads to 1,397-1,399; docs/benchmarks.md, "A dive with a neighbourhood at each depth")
+DIVE_RISE = 0.01  # a dive ends once a fix lifts the master this far above its converged value
+DIVE_ROUNDS = 5  # pricing rounds after each fix, at most
+DIVE_NEIGHBOURHOOD = 1.0  # seconds for each depth's LP-guided neighbourhood, at most
+DIVE_FIRST_NEIGHBOURHOOD = 0.2  # share of the clinicians fixed before neighbourhoods start
+DIVE_COST = 2.5  # rounds of time per clinician a dive needs to go deep (NRP 8: 2.6-3.2)
+DIVE_CHOICES = 3  # a later dive fixes one of the heaviest this many at random, at each depth
 
 
 @dataclass
@@ -78,6 +89,8 @@ class ScheduleOutcome:
     proven: bool = False  # the bound proved the rota given optimal before convergence
     free: int = 0  # assignments left to the LP-guided neighbourhood
     neighbourhood_status: str = ""
+    dives: int = 0  # dives through the schedule choice (``_dive``), in place of one LP-guided
+    dive_neighbourhoods: int = 0  # LP-guided neighbourhoods solved at the dives' depths
     improved: bool = False
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -96,15 +109,19 @@ class ScheduleOutcome:
         state = "converged" if self.converged else "not converged"
         if self.proven:
             state += ", the rota proven optimal"
-        step = (
-            f"{self.free} assignments free, {self.neighbourhood_status}"
-            if self.neighbourhood_status
-            else "not run"
-        )
+        if self.dives:
+            step = f"dives: {self.dives}, {self.dive_neighbourhoods} LP-guided neighbourhoods"
+        elif self.neighbourhood_status:
+            step = (
+                f"LP-guided neighbourhood: {self.free} assignments free, "
+                f"{self.neighbourhood_status}"
+            )
+        else:
+            step = "LP-guided neighbourhood: not run"
         bound = "-" if self.bound is None else f"{self.bound / SCALE:,.2f}"
         return (
             f"{self.rounds} rounds, {self.schedules} schedules, {state}, bound {bound}; "
-            f"LP-guided neighbourhood: {step}; "
+            f"{step}; "
             f"objective {start / SCALE:,.2f} -> {self.objective / SCALE:,.2f}; "
             f"{self.seconds:.1f} s" + "".join(f"; {n}" for n in self.notes)
         )
@@ -525,10 +542,13 @@ def improve_by_schedules(
     on_round: Callable[[str], None] | None = None,
     neighbourhood_share: float = 0.25,
     floor: Callable[[float], int] | None = None,
+    dive_budget: float = 0.0,
 ) -> ScheduleOutcome:
     """Column generation from ``solution`` (a full solution of ``model``, whose objective is
     the soft goals and equals ``objective``), then the LP-guided neighbourhood, within
-    ``budget`` seconds; at most ``1 - neighbourhood_share`` of it for the rounds.
+    ``budget`` seconds; at most ``1 - neighbourhood_share`` of it for the rounds. Where the
+    rounds converge early enough that a dive (``_dive``) fits within ``dive_budget``
+    seconds, dives take the neighbourhood's place and may use that longer time.
     ``fill_cap``: the fill level phase 1 reached (a row of the master). ``floor``: the
     least value the soft goals can take at or above a bound; once a round's bound lifts
     it to ``objective``, the rota given is proven optimal and the step ends there. Never
@@ -552,6 +572,7 @@ def improve_by_schedules(
         )
         out.seconds = spent()
         return out
+    rounds_started = spent()
     try:
         while gen.value is not None and not stopped() and spent() < rounds_end:
             value = gen.value
@@ -591,26 +612,129 @@ def improve_by_schedules(
             if out.converged or out.proven:
                 break
         out.master = gen.value
+        out.rounds = gen.rounds
+        if gen.value is None:
+            out.notes.append("the master linear programme was not solved")
+        elif budget - spent() > 0.1 and not stopped() and not out.proven:
+            round_seconds = (spent() - rounds_started) / max(1, gen.rounds)
+            dive_seconds = DIVE_COST * len(gen.people) * round_seconds
+            dives_work = out.converged and dive_seconds <= dive_budget - spent()
+            rng = None  # the first dive fixes the heaviest clinician at each depth
+            improving = True
+            while (
+                dives_work and improving and dive_seconds <= dive_budget - spent() and not stopped()
+            ):
+                before = out.objective
+                fixed_share = _dive(
+                    model, rota, gen, out, dive_budget - spent(), seed, workers, solve, rng, stopped
+                )
+                out.dives += 1
+                rng = np.random.default_rng(seed + out.dives)
+                # a master that rose above its bound with most clinicians still free: the
+                # schedule choice is far from whole, and another dive would fare the same
+                dives_work = fixed_share >= 0.5
+                # a later dive fixes other clinicians first and may find what this one missed
+                # (NRP 8: 1,398 then 1,305), but one that improves nothing ends the dives
+                improving = out.objective < before
+            if dives_work and out.dives:
+                pass  # the dives' neighbourhoods stood in for the LP-guided one
+            elif not out.near_optimum():
+                out.notes.append(
+                    f"the master is more than {LP_GUIDED_GAP:.0%} above its bound: the "
+                    "LP-guided neighbourhood's time is left to the neighbourhoods"
+                )
+            elif budget - spent() > 0.1:
+                if out.dives:
+                    out.notes.append(
+                        "the dive fixed under half the clinicians before the master rose: "
+                        "the LP-guided neighbourhood of the converged master followed"
+                    )
+                _lp_guided(
+                    model, rota, gen.master, gen.people, out, budget - spent(), seed, workers, solve
+                )
     finally:
         gen.pool.shutdown()
-    out.rounds = gen.rounds
     out.schedules = sum(len(v) for v in gen.master.columns.values())
-    if gen.value is None:
-        out.notes.append("the master linear programme was not solved")
-        out.seconds = spent()
-        return out
-    if budget - spent() > 0.1 and not stopped() and not out.proven:
-        if out.near_optimum():
-            _lp_guided(
-                model, rota, gen.master, gen.people, out, budget - spent(), seed, workers, solve
-            )
-        else:
-            out.notes.append(
-                f"the master is more than {LP_GUIDED_GAP:.0%} above its bound: the LP-guided "
-                "neighbourhood's time is left to the neighbourhoods"
-            )
     out.seconds = spent()
     return out
+
+
+def _dive(
+    model: cp_model.CpModel,
+    rota: RotaModel,
+    gen: _Generation,
+    out: ScheduleOutcome,
+    limit: float,
+    seed: int,
+    workers: int,
+    solve: Callable[[cp_model.CpSolver, cp_model.CpModel], Any] | None,
+    rng: np.random.Generator | None,
+    stopped: Callable[[], bool] = lambda: False,
+) -> float:
+    """One dive from the converged master: fix a clinician's heaviest schedule (every
+    clinician whose heaviest is whole, and one more: the heaviest of the rest, or with
+    ``rng`` one of the ``DIVE_CHOICES`` heaviest at random), price the others again for up
+    to ``DIVE_ROUNDS`` rounds, solve the LP-guided neighbourhood of that master, repeat;
+    until the master rises more than ``DIVE_RISE`` above the converged master, or every
+    clinician is fixed, or ``limit`` seconds, or ``stopped()``. The rota improves only
+    through the neighbourhoods: the dive's own choice of schedules is no rota while
+    clinicians are left, and the last fixes are where a dive loses. Leaves the master as
+    converged (its new schedules kept) and returns the share of clinicians fixed."""
+    started = perf_counter()
+    master, people = gen.master, gen.people
+    start_value = out.master
+    assert start_value is not None
+    free = {cl.c: cl for cl in people}
+    fixed_cols: list[int] = []
+    try:
+        while free and perf_counter() - started < limit and not stopped():
+            heaviest = []
+            for c in free:
+                weight, col = max((master.lp.value(col), col) for _, col in master.columns[c])
+                heaviest.append((weight, c, col))
+            heaviest.sort(reverse=True)
+            chosen = [item for item in heaviest if item[0] >= 1 - INTEGRAL_EPS]
+            rest = heaviest[len(chosen) :]
+            if rest:
+                pick = 0 if rng is None else int(rng.integers(min(DIVE_CHOICES, len(rest))))
+                chosen.append(rest[pick])
+            for _, c, col in chosen:
+                master.lp.h.changeColBounds(col, 1.0, 1.0)
+                fixed_cols.append(col)
+                del free[c]
+            gen.people = list(free.values())
+            gen.centre = None  # the last duals are those of another master
+            gen.value = master.solve()
+            for _ in range(DIVE_ROUNDS):
+                if gen.value is None or not gen.people or perf_counter() - started >= limit:
+                    break
+                added, _ = gen.round(PRICE_LIMIT)  # its bound is the restricted master's
+                if added == 0:
+                    break
+            if gen.value is None or gen.value > start_value + DIVE_RISE * abs(start_value):
+                break
+            if len(people) - len(free) >= DIVE_FIRST_NEIGHBOURHOOD * len(people):
+                left = limit - (perf_counter() - started)
+                if left > 0.1:
+                    _lp_guided(
+                        model,
+                        rota,
+                        master,
+                        people,
+                        out,
+                        min(DIVE_NEIGHBOURHOOD, left),
+                        seed,
+                        workers,
+                        solve,
+                    )
+                    out.dive_neighbourhoods += 1
+        return (len(people) - len(free)) / len(people)
+    finally:
+        for col in fixed_cols:
+            master.lp.h.changeColBounds(col, 0.0, INF)
+        gen.people = people
+        gen.centre = None
+        gen.value = master.solve()
 
 
 def _lp_guided(

@@ -38,6 +38,9 @@ PHASE1_SHARE = 0.3  # of the time limit for 1b (1a: this x NEIGHBOURHOOD_SHARE);
 # of what is left for the soft goals: schedule generation first, then neighbourhoods, then
 # the whole model
 SCHEDULES_SHARE = 0.6
+# ... unless its rounds converge early enough for dives through the schedule choice, which
+# then may take this much (``ooh.rota.schedules._dive``)
+DIVES_SHARE = 0.9
 NEIGHBOURHOOD_SHARE = 0.7
 
 
@@ -398,6 +401,7 @@ def solve(
                 solve=stop.solve,
                 on_round=master_round,
                 floor=soft_floor,
+                dive_budget=remaining() * DIVES_SHARE,
             )
         info["phase2_schedules"] = gen.summary(current)
         solution, current = gen.solution, gen.objective
