@@ -618,7 +618,9 @@ def improve_by_schedules(
         elif budget - spent() > 0.1 and not stopped() and not out.proven:
             round_seconds = (spent() - rounds_started) / max(1, gen.rounds)
             dive_seconds = DIVE_COST * len(gen.people) * round_seconds
-            dives_work = out.converged and dive_seconds <= dive_budget - spent()
+            dives_work = (
+                out.converged and bool(gen.people) and dive_seconds <= dive_budget - spent()
+            )
             rng = None  # the first dive fixes the heaviest clinician at each depth
             improving = True
             while (
@@ -728,7 +730,7 @@ def _dive(
                         solve,
                     )
                     out.dive_neighbourhoods += 1
-        return (len(people) - len(free)) / len(people)
+        return (len(people) - len(free)) / max(1, len(people))
     finally:
         for col in fixed_cols:
             master.lp.h.changeColBounds(col, 0.0, INF)
