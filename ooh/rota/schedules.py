@@ -617,28 +617,19 @@ def improve_by_schedules(
             out.notes.append("the master linear programme was not solved")
         elif budget - spent() > 0.1 and not stopped() and not out.proven:
             round_seconds = (spent() - rounds_started) / max(1, gen.rounds)
-            dive_seconds = DIVE_COST * len(gen.people) * round_seconds
-            dives_work = (
-                out.converged and bool(gen.people) and dive_seconds <= dive_budget - spent()
+            dived = out.converged and _dives(
+                model,
+                rota,
+                gen,
+                out,
+                DIVE_COST * len(gen.people) * round_seconds,
+                lambda: dive_budget - spent(),
+                seed,
+                workers,
+                solve,
+                stopped,
             )
-            rng = None  # the first dive fixes the heaviest clinician at each depth
-            improving = True
-            while (
-                dives_work and improving and dive_seconds <= dive_budget - spent() and not stopped()
-            ):
-                before = out.objective
-                fixed_share = _dive(
-                    model, rota, gen, out, dive_budget - spent(), seed, workers, solve, rng, stopped
-                )
-                out.dives += 1
-                rng = np.random.default_rng(seed + out.dives)
-                # a master that rose above its bound with most clinicians still free: the
-                # schedule choice is far from whole, and another dive would fare the same
-                dives_work = fixed_share >= 0.5
-                # a later dive fixes other clinicians first and may find what this one missed
-                # (NRP 8: 1,398 then 1,305), but one that improves nothing ends the dives
-                improving = out.objective < before
-            if dives_work and out.dives:
+            if dived:
                 pass  # the dives' neighbourhoods stood in for the LP-guided one
             elif not out.near_optimum():
                 out.notes.append(
@@ -659,6 +650,39 @@ def improve_by_schedules(
     out.schedules = sum(len(v) for v in gen.master.columns.values())
     out.seconds = spent()
     return out
+
+
+def _dives(
+    model: cp_model.CpModel,
+    rota: RotaModel,
+    gen: _Generation,
+    out: ScheduleOutcome,
+    dive_seconds: float,
+    left: Callable[[], float],
+    seed: int,
+    workers: int,
+    solve: Callable[[cp_model.CpSolver, cp_model.CpModel], Any] | None,
+    stopped: Callable[[], bool],
+) -> bool:
+    """Dive while a dive (reckoned at ``dive_seconds``) fits in the time ``left()``: the
+    first fixes the heaviest clinician at each depth, later ones choose at random. Whether
+    the dives stood in for the converged master's LP-guided neighbourhood (False: no dive
+    fitted, or the last fixed under half the clinicians before the master rose)."""
+    works = bool(gen.people)
+    rng = None
+    while works and dive_seconds <= left() and not stopped():
+        before = out.objective
+        fixed_share = _dive(model, rota, gen, out, left(), seed, workers, solve, rng, stopped)
+        out.dives += 1
+        rng = np.random.default_rng(seed + out.dives)
+        # a master that rose above its bound with most clinicians still free: the schedule
+        # choice is far from whole, and another dive would fare the same
+        works = fixed_share >= 0.5
+        # a later dive fixes other clinicians first and may find what this one missed (NRP 8:
+        # 1,398 then 1,305), but one that improves nothing ends the dives
+        if out.objective >= before:
+            break
+    return works and out.dives > 0
 
 
 def _dive(
