@@ -255,10 +255,18 @@ def improve(
             free_variable(domains[i])
         status, solver = run(min(sub_limit, left))
         kind.tried += 1
-        stalled = 0 if accept(status, solver, kind) else stalled + 1
+        improved = accept(status, solver, kind)
         # a neighbourhood proven within its time can grow; one that ran out shrinks
+        whole = kind.size >= len(x_indices)
         kind.size *= GROW if status == cp_model.OPTIMAL else SHRINK
         kind.size = min(max(kind.size, MIN_SIZE), len(x_indices))
+        # one proven with nothing better says it was too small, not that the search has
+        # stalled, until it is the whole rota (NRP 12: 24 of 358 assignments in 0.9 s each
+        # proven, the loop ended, and its rota stayed 100-300 points above what larger ones find)
+        if improved:
+            stalled = 0
+        elif status != cp_model.OPTIMAL or whole:
+            stalled += 1
         for i in free:
             fix_variable(domains[i], best.solution[i])
         best.neighbourhoods += 1
