@@ -33,8 +33,11 @@ from ooh.rota.schedules import (
     LP_GUIDED_GAP,
     PACE_SAMPLE,
     ScheduleOutcome,
+    _agreement,
+    _closest,
     _dive,
     _Generation,
+    _rounded_lp_guided,
     improve_by_schedules,
 )
 from ooh.rota.solve import SolveParams, expr_value, floor_of, least_value, solve
@@ -297,6 +300,13 @@ def test_the_summary_says_once_whether_the_lp_guided_neighbourhood_ran():
     assert "LP-guided neighbourhood: 454 assignments free, FEASIBLE;" in ran.summary(0)
     dived = ScheduleOutcome([], 0, dives=2, dive_neighbourhoods=17)
     assert "; dives: 2, 17 LP-guided neighbourhoods;" in dived.summary(0)
+    rounded = ScheduleOutcome(
+        [], 0, free=2195, rounded=305_369 * SCALE, lp_neighbourhoods=60, dives=1
+    )
+    assert (
+        "; dives: 1, 0 LP-guided neighbourhoods; LP-guided neighbourhood: 2195 assignments "
+        "free, rounded to 305,369.00, then 60 neighbourhoods;" in rounded.summary(0)
+    )
     skipped = ScheduleOutcome([], 0, notes=["the master is far above its bound"])
     line = skipped.summary(0)
     assert "LP-guided neighbourhood: not run;" in line
@@ -355,6 +365,43 @@ def test_a_dive_leaves_the_master_as_converged_and_the_rota_no_worse():
     assert is_full_solution(m.model, out.solution)
 
 
+def test_the_lp_guided_neighbourhood_rounds_within_what_the_schedules_agree_on():
+    """The converged master's LP-guided neighbourhood: every assignment on which a
+    clinician's schedules agree is fixed, the rest rounded to a legal rota closest to the
+    main schedules, and neighbourhoods improve it there. The rota keeps every agreed
+    assignment, is a full solution valued as the model values it, and is no worse than
+    either the rota given or the rounding."""
+    m, objectives, solution, value = solved_start(busy_week(Weights(preferences=25)))
+    gen = _Generation(m, objectives, solution, fill_cap=0, seed=0, workers=1)
+    try:
+        while gen.round(5.0)[0]:
+            pass
+        work, free, hint = _agreement(m.model, m, gen.master, gen.people)
+        agreed = {
+            var.index: work.proto.variables[var.index].domain[0]
+            for var in m.x.values()
+            if var.index not in free
+        }
+        assert free and agreed
+        rounded = _closest(work, m, free, hint, 10.0, 0, 1, None)
+        assert rounded is not None
+        closest, closest_value = rounded
+        assert all(closest[i] == v for i, v in agreed.items())
+        assert is_full_solution(m.model, closest)
+        assert expr_value(closest, objectives.soft()) == closest_value
+        out = ScheduleOutcome(list(solution), value, master=gen.value, converged=True)
+        _rounded_lp_guided(m.model, m, gen.master, gen.people, out, 10.0, 0, 1, None, lambda: False)
+    finally:
+        gen.pool.shutdown()
+    assert out.rounded == closest_value and out.free == len(free)
+    assert out.objective <= min(value, closest_value)
+    assert is_full_solution(m.model, out.solution)
+    assert expr_value(out.solution, objectives.soft()) == out.objective
+    if out.improved:
+        assert all(out.solution[i] == v for i, v in agreed.items())
+    assert f"rounded to {closest_value / SCALE:,.2f}, then " in out.summary(value)
+
+
 def test_dives_take_the_lp_guided_neighbourhoods_place_only_when_they_fit():
     """With time for a dive (``dive_budget``) the step dives and says so; without, it
     solves the one LP-guided neighbourhood of the converged master, as before."""
@@ -367,4 +414,4 @@ def test_dives_take_the_lp_guided_neighbourhoods_place_only_when_they_fit():
     assert f"dives: {dived.dives}, " in dived.summary(value)
     assert dived.objective <= value and is_full_solution(m.model, dived.solution)
     plain = improve_by_schedules(m.model, m, objectives, solution, value, 30.0, **common)
-    assert plain.converged and plain.dives == 0 and plain.neighbourhood_status != ""
+    assert plain.converged and plain.dives == 0 and plain.rounded is not None

@@ -150,16 +150,22 @@ def improve(
     short: Callable[[list[int]], list[int]] = lambda solution: [],
     floor: int | None = None,
     gaps_only: bool = False,
+    within: set[int] | None = None,
 ) -> Outcome:
     """Re-solve neighbourhoods of ``solution`` (a full solution of ``model``, whose
     objective is set and equals ``objective``) for ``budget`` seconds (deterministic time
     units when deterministic), or until the objective reaches ``floor``. ``short(solution)``
     lists the shifts still short of people, where neighbourhoods start; ``gaps_only``: only
-    the first neighbourhood (every candidate of those shifts). Returns the best solution
-    found, never a worse one."""
+    the first neighbourhood (every candidate of those shifts). ``within``: the assignment
+    variables a neighbourhood may free (every other one is fixed in ``model`` already);
+    by default all. Returns the best solution found, never a worse one."""
     rng = random.Random(seed)
     kinds = [Kind("clinicians", clinicians), Kind("dates", dates), Kind("block", block)]
-    x_indices = sorted(v.index for v in m.x.values())
+    every = [v.index for v in m.x.values()]
+    x_indices = sorted(every if within is None else within)
+    # the pickers count every assignment they take: within a part of them, each asks for
+    # proportionally more so that about ``size`` of the part is free
+    spread = len(every) / max(1, len(x_indices))
     best = Outcome(list(solution), objective)
     if not x_indices:
         return best
@@ -215,6 +221,8 @@ def improve(
     # and presolving the whole model: a neighbourhood gets several times that, and on a
     # model so large that few would fit in the budget the loop is not worth starting
     gaps = {m.x[(c, s)].index for s in short(best.solution) for c in m.by_shift[s]}
+    if within is not None:
+        gaps &= within
     for i in gaps:
         free_variable(domains[i])
     status, solver = run(budget / 4)
@@ -250,12 +258,19 @@ def improve(
         round_no += 1
         # mostly around shifts still short of people; sometimes anywhere (diversity)
         focus = short(best.solution) if rng.random() < FOCUS else []
-        free = kind.pick(m, rng, max(MIN_SIZE, round(kind.size)), focus)
+        free = kind.pick(m, rng, round(max(MIN_SIZE, kind.size) * spread), focus)
+        if within is not None:
+            free &= within
         for i in free:
             free_variable(domains[i])
         status, solver = run(min(sub_limit, left))
         kind.tried += 1
         improved = accept(status, solver, kind)
+        if status == cp_model.OPTIMAL and len(free) >= len(x_indices):
+            for i in free:
+                fix_variable(domains[i], best.solution[i])
+            best.neighbourhoods += 1
+            break  # every assignment was free: the rota is optimal (within the part)
         # a neighbourhood proven within its time can grow; one that ran out shrinks
         whole = kind.size >= len(x_indices)
         kind.size *= GROW if status == cp_model.OPTIMAL else SHRINK
