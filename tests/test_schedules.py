@@ -37,7 +37,7 @@ from ooh.rota.schedules import (
     _closest,
     _dive,
     _Generation,
-    _rounded_lp_guided,
+    _lp_guided,
     improve_by_schedules,
 )
 from ooh.rota.solve import SolveParams, expr_value, floor_of, least_value, solve
@@ -390,7 +390,7 @@ def test_the_lp_guided_neighbourhood_rounds_within_what_the_schedules_agree_on()
         assert is_full_solution(m.model, closest)
         assert expr_value(closest, objectives.soft()) == closest_value
         out = ScheduleOutcome(list(solution), value, master=gen.value, converged=True)
-        _rounded_lp_guided(m.model, m, gen.master, gen.people, out, 10.0, 0, 1, None, lambda: False)
+        _lp_guided(m.model, m, gen.master, gen.people, out, 10.0, 0, 1, None, lambda: False)
     finally:
         gen.pool.shutdown()
     assert out.rounded == closest_value and out.free == len(free)

@@ -107,6 +107,11 @@ class ScheduleOutcome:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
+    def keep(self, solution: list[int], objective: int) -> None:
+        """Take a rota (a full solution and its objective) if it is better."""
+        if objective < self.objective:
+            self.solution, self.objective, self.improved = solution, objective, True
+
     def near_optimum(self) -> bool:
         """Whether the master's solution is one worth rounding to a rota (LP-guided): the
         rounds converged, or the master is within ``LP_GUIDED_GAP`` of its bound."""
@@ -663,7 +668,7 @@ def improve_by_schedules(
                         "the dive fixed under half the clinicians before the master rose: "
                         "the LP-guided neighbourhood of the converged master followed"
                     )
-                _rounded_lp_guided(
+                _lp_guided(
                     model,
                     rota,
                     gen.master,
@@ -834,76 +839,44 @@ def _lp_guided(
     seed: int,
     workers: int,
     solve: Callable[[cp_model.CpSolver, cp_model.CpModel], Any] | None,
+    stopped: Callable[[], bool] | None = None,
 ) -> None:
     """Fix every assignment on which the clinician's schedules in the master's solution
-    agree, and solve the rest of the whole model from each clinician's main schedule."""
-    work, free, hint = _agreement(model, rota, master, people)
-    _set_hint(work, rota, hint)
-    out.free = len(free)
-    solver = _solver(limit, seed, workers)
-    status = solve(solver, work) if solve is not None else solver.solve(work)
-    out.neighbourhood_status = solver.status_name(status)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        value = round(solver.objective_value)
-        if value < out.objective:
-            out.solution = list(solver.response_proto.solution)
-            out.objective = value
-            out.improved = True
-
-
-def _rounded_lp_guided(
-    model: cp_model.CpModel,
-    rota: RotaModel,
-    master: _Master,
-    people: list[_Clinician],
-    out: ScheduleOutcome,
-    limit: float,
-    seed: int,
-    workers: int,
-    solve: Callable[[cp_model.CpSolver, cp_model.CpModel], Any] | None,
-    stopped: Callable[[], bool],
-) -> None:
-    """The converged master's LP-guided neighbourhood, searched a piece at a time: fix every
-    assignment on which the clinician's schedules agree, round the rest to the rota closest
-    to the main schedules, then improve that rota by neighbourhoods freed only within the
-    agreement (``ooh.rota.improve``). Where no rota is found close to them in the time, one
-    search of the whole neighbourhood, as for a dive's (``_lp_guided``)."""
+    agree: the rest of the whole model is the LP-guided neighbourhood. With ``stopped``
+    (the converged master's neighbourhood) it is searched a piece at a time: rounded to the
+    rota closest to the main schedules (``_closest``), then improved by neighbourhoods
+    freed only within it (``ooh.rota.improve``). Without (a dive's, small enough to solve
+    outright), or where no rota close to the main schedules is found in time, one search
+    of the whole neighbourhood from the main schedules."""
     started = perf_counter()
     work, free, hint = _agreement(model, rota, master, people)
     out.free = len(free)
-    rounded = _closest(work, rota, free, hint, limit * ROUNDING_SHARE, seed, workers, solve)
-    if rounded is None:
-        _lp_guided(
-            model,
-            rota,
-            master,
-            people,
-            out,
-            limit - (perf_counter() - started),
-            seed,
-            workers,
-            solve,
-        )
-        return
-    solution, value = rounded
-    out.rounded = value
-    loop = improve(
-        work,
-        rota,
-        solution,
-        value,
-        limit - (perf_counter() - started),
-        seed=seed,
-        workers=workers,
-        stopped=stopped,
-        solve=solve,
-        within=free,
-    )
-    out.lp_neighbourhoods = loop.neighbourhoods
-    if loop.objective < out.objective:
-        out.solution = loop.solution
-        out.objective = loop.objective
-        out.improved = True
+    if stopped is not None:
+        rounded = _closest(work, rota, free, hint, limit * ROUNDING_SHARE, seed, workers, solve)
+        if rounded is not None:
+            solution, value = rounded
+            out.rounded = value
+            loop = improve(
+                work,
+                rota,
+                solution,
+                value,
+                limit - (perf_counter() - started),
+                seed=seed,
+                workers=workers,
+                stopped=stopped,
+                solve=solve,
+                within=free,
+            )
+            out.lp_neighbourhoods = loop.neighbourhoods
+            out.keep(loop.solution, loop.objective)
+            return
+    _set_hint(work, rota, hint)
+    solver = _solver(limit - (perf_counter() - started), seed, workers)
+    status = solve(solver, work) if solve is not None else solver.solve(work)
+    out.neighbourhood_status = solver.status_name(status)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        out.keep(list(solver.response_proto.solution), round(solver.objective_value))
 
 
 def _closest(
