@@ -77,7 +77,7 @@ DIVE_FIRST_NEIGHBOURHOOD = 0.2  # share of the clinicians fixed before neighbour
 DIVE_COST = 2.5  # rounds of time per clinician a dive needs to go deep (NRP 8: 2.6-3.2)
 DIVE_CHOICES = 3  # a later dive fixes one of the heaviest this many at random, at each depth
 # of the converged master's LP-guided neighbourhood's time, at most, to round it to a rota
-# (``_closest``; M: 0.5 s, NRP 12: 2.2 s, of 12-13 s); the rest improves that rota
+# (``_closest``; M: 0.4-0.8 s, NRP 12: 2.2 s, of 23-25 s at 60 s); the rest improves that rota
 ROUNDING_SHARE = 0.5
 # ... and that neighbourhood's time is at most this many times the rounds' time: its own
 # loop improves M's rota faster than the loop over the whole rota at first (60 s: 1.41-1.61%
@@ -893,8 +893,8 @@ def _closest(
     ``hint``, with its soft goals at their least: (full solution of ``work``, objective),
     or None where none is found within ``limit`` seconds. The main schedules together are
     seldom a rota (M: 87 people above the places wanted, 97 required places empty), but
-    the closest rota to them is found fast (M: 173 changes, 0.4 s; NRP 12: 2.2 s) and is
-    a start CP-SAT's own search of the neighbourhood took 4 s to reach."""
+    the closest rota to them is found fast (M: 173 changes, 0.4 s; NRP 12: 2.2 s), where
+    CP-SAT's own search of the neighbourhood took 4 s to find any rota (M: at 360,981)."""
     started = perf_counter()
     near = work.clone()
     _set_hint(near, rota, hint)

@@ -38,9 +38,9 @@ PHASE1_SHARE = 0.3  # of the time limit for 1b (1a: this x NEIGHBOURHOOD_SHARE);
 # of what is left for the soft goals: schedule generation first (its rounds, then the
 # LP-guided neighbourhood), then neighbourhoods, then the whole model. The LP-guided
 # neighbourhood's own loop improves M's rota faster than the loop over the whole rota
-# (1.41-1.55% at 60 s with 0.75-0.85 of the time, 1.61-1.78% with 0.6), so it gets most
-# of what the rounds leave; the rounds keep their 0.45 (docs/benchmarks.md, "The LP-guided
-# neighbourhood a piece at a time")
+# (M at 60 s: 1.41-1.61% with 0.85 of the time, 1.61-1.78% with 0.6), so it gets most of
+# what the rounds leave (``LP_GUIDED_TIMES`` caps it); the rounds keep their 0.45
+# (docs/benchmarks.md, "The LP-guided neighbourhood a piece at a time")
 SCHEDULES_SHARE = 0.85
 ROUNDS_SHARE = 0.45
 # ... unless its rounds converge early enough for dives through the schedule choice, which
