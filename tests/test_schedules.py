@@ -404,7 +404,7 @@ def test_the_lp_guided_neighbourhood_rounds_within_what_the_schedules_agree_on()
 
 def test_dives_take_the_lp_guided_neighbourhoods_place_only_when_they_fit():
     """With time for a dive (``dive_budget``) the step dives and says so; without, it
-    solves the one LP-guided neighbourhood of the converged master, as before."""
+    rounds the converged master's LP-guided neighbourhood and improves it there."""
     m, objectives, solution, value = solved_start(busy_week(Weights(preferences=25)))
     common = dict(fill_cap=0, seed=0, workers=1)
     dived = improve_by_schedules(
