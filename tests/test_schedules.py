@@ -15,6 +15,7 @@ from test_property_rota import instances
 from ooh.bench.nrp.evaluate import evaluate
 from ooh.bench.nrp.reader import read_instance, to_rota_data
 from ooh.bench.nrp.run import roster_of
+from ooh.rota import schedules
 from ooh.rota.calendar import build_shifts
 from ooh.rota.data import (
     Availability,
@@ -31,6 +32,7 @@ from ooh.rota.model.objective import SCALE, Objectives
 from ooh.rota.model.variables import RotaModel
 from ooh.rota.schedules import (
     LP_GUIDED_GAP,
+    ONE_SEARCH_MAX,
     PACE_SAMPLE,
     ScheduleOutcome,
     _agreement,
@@ -365,12 +367,14 @@ def test_a_dive_leaves_the_master_as_converged_and_the_rota_no_worse():
     assert is_full_solution(m.model, out.solution)
 
 
-def test_the_lp_guided_neighbourhood_rounds_within_what_the_schedules_agree_on():
+def test_the_lp_guided_neighbourhood_rounds_within_what_the_schedules_agree_on(monkeypatch):
     """The converged master's LP-guided neighbourhood: every assignment on which a
     clinician's schedules agree is fixed, the rest rounded to a legal rota closest to the
     main schedules, and neighbourhoods improve it there. The rota keeps every agreed
     assignment, is a full solution valued as the model values it, and is no worse than
-    either the rota given or the rounding."""
+    either the rota given or the rounding. (This week's neighbourhood is small: the limit
+    for searching it at once is lowered so that it is searched a piece at a time.)"""
+    monkeypatch.setattr(schedules, "ONE_SEARCH_MAX", 0)
     m, objectives, solution, value = solved_start(busy_week(Weights(preferences=25)))
     gen = _Generation(m, objectives, solution, fill_cap=0, seed=0, workers=1)
     try:
@@ -402,9 +406,10 @@ def test_the_lp_guided_neighbourhood_rounds_within_what_the_schedules_agree_on()
     assert f"rounded to {closest_value / SCALE:,.2f}, then " in out.summary(value)
 
 
-def test_dives_take_the_lp_guided_neighbourhoods_place_only_when_they_fit():
+def test_dives_take_the_lp_guided_neighbourhoods_place_only_when_they_fit(monkeypatch):
     """With time for a dive (``dive_budget``) the step dives and says so; without, it
-    rounds the converged master's LP-guided neighbourhood and improves it there."""
+    solves the converged master's LP-guided neighbourhood: at once when it is small, a
+    piece at a time (rounded, then improved there) when it is not."""
     m, objectives, solution, value = solved_start(busy_week(Weights(preferences=25)))
     common = dict(fill_cap=0, seed=0, workers=1)
     dived = improve_by_schedules(
@@ -414,4 +419,10 @@ def test_dives_take_the_lp_guided_neighbourhoods_place_only_when_they_fit():
     assert f"dives: {dived.dives}, " in dived.summary(value)
     assert dived.objective <= value and is_full_solution(m.model, dived.solution)
     plain = improve_by_schedules(m.model, m, objectives, solution, value, 30.0, **common)
-    assert plain.converged and plain.dives == 0 and plain.rounded is not None
+    assert plain.converged and plain.dives == 0
+    assert 0 < plain.free <= ONE_SEARCH_MAX
+    assert plain.neighbourhood_status != "" and plain.rounded is None
+    monkeypatch.setattr(schedules, "ONE_SEARCH_MAX", 0)
+    pieces = improve_by_schedules(m.model, m, objectives, solution, value, 30.0, **common)
+    assert pieces.converged and pieces.dives == 0
+    assert pieces.neighbourhood_status == "" and pieces.rounded is not None

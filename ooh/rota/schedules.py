@@ -79,6 +79,10 @@ DIVE_CHOICES = 3  # a later dive fixes one of the heaviest this many at random, 
 # of the converged master's LP-guided neighbourhood's time, at most, to round it to a rota
 # (``_closest``; M: 0.4-0.8 s, NRP 12: 2.2 s, of 23-25 s at 60 s); the rest improves that rota
 ROUNDING_SHARE = 0.5
+# a neighbourhood of at most this many free assignments is searched at once instead: CP-SAT
+# searches a few hundred well (NRP 8, 454 free: 1,494, and 1,396 after the loop, where the
+# rounding and the loop within gave 1,596), two thousand not (M: its first rota after 4.2 s)
+ONE_SEARCH_MAX = 1000
 # ... and that neighbourhood's time is at most this many times the rounds' time: its own
 # loop improves M's rota faster than the loop over the whole rota at first (60 s: 1.41-1.61%
 # with 23 s of it, 1.61-1.78% with 13 s), but then levels off inside the master's agreement
@@ -843,15 +847,16 @@ def _lp_guided(
 ) -> None:
     """Fix every assignment on which the clinician's schedules in the master's solution
     agree: the rest of the whole model is the LP-guided neighbourhood. With ``stopped``
-    (the converged master's neighbourhood) it is searched a piece at a time: rounded to the
-    rota closest to the main schedules (``_closest``), then improved by neighbourhoods
-    freed only within it (``ooh.rota.improve``). Without (a dive's, small enough to solve
-    outright), or where no rota close to the main schedules is found in time, one search
-    of the whole neighbourhood from the main schedules."""
+    (the converged master's neighbourhood) and more than ``ONE_SEARCH_MAX`` assignments
+    free it is searched a piece at a time: rounded to the rota closest to the main
+    schedules (``_closest``), then improved by neighbourhoods freed only within it
+    (``ooh.rota.improve``). Otherwise (a dive's, a small one), or where no rota close to
+    the main schedules is found in time, one search of the whole neighbourhood from the
+    main schedules."""
     started = perf_counter()
     work, free, hint = _agreement(model, rota, master, people)
     out.free = len(free)
-    if stopped is not None:
+    if stopped is not None and len(free) > ONE_SEARCH_MAX:
         rounded = _closest(work, rota, free, hint, limit * ROUNDING_SHARE, seed, workers, solve)
         if rounded is not None:
             solution, value = rounded
