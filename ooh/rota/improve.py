@@ -266,11 +266,8 @@ def improve(
         status, solver = run(min(sub_limit, left))
         kind.tried += 1
         improved = accept(status, solver, kind)
-        if status == cp_model.OPTIMAL and len(free) >= len(x_indices):
-            for i in free:
-                fix_variable(domains[i], best.solution[i])
-            best.neighbourhoods += 1
-            break  # every assignment was free: the rota is optimal (within the part)
+        # every assignment was free and the solve proven: the rota is optimal (in the part)
+        proven_optimal = status == cp_model.OPTIMAL and len(free) >= len(x_indices)
         # a neighbourhood proven within its time can grow; one that ran out shrinks
         whole = kind.size >= len(x_indices)
         kind.size *= GROW if status == cp_model.OPTIMAL else SHRINK
@@ -285,6 +282,8 @@ def improve(
         for i in free:
             fix_variable(domains[i], best.solution[i])
         best.neighbourhoods += 1
+        if proven_optimal:
+            break
     best.seconds = perf_counter() - started
     best.deterministic_time = used
     best.by_kind = {k.name: f"{k.improved}/{k.tried} improved, size {k.size:.0f}" for k in kinds}

@@ -79,16 +79,16 @@ DIVE_CHOICES = 3  # a later dive fixes one of the heaviest this many at random, 
 # of the converged master's LP-guided neighbourhood's time, at most, to round it to a rota
 # (``_closest``; M: 0.4-0.8 s, NRP 12: 2.2 s, of 23-25 s at 60 s); the rest improves that rota
 ROUNDING_SHARE = 0.5
-# a neighbourhood of at most this many free assignments is searched at once instead: CP-SAT
-# searches a few hundred well (NRP 8, 454 free: 1,494, and 1,396 after the loop, where the
-# rounding and the loop within gave 1,596), two thousand not (M: its first rota after 4.2 s)
-ONE_SEARCH_MAX = 1000
 # ... and that neighbourhood's time is at most this many times the rounds' time: its own
 # loop improves M's rota faster than the loop over the whole rota at first (60 s: 1.41-1.61%
 # with 23 s of it, 1.61-1.78% with 13 s), but then levels off inside the master's agreement
 # (300 s: 180 s of it ended at 272,248, where the whole rota's loop and the whole model,
 # from a worse rota, had reached 271,606)
 LP_GUIDED_TIMES = 2.0
+# a neighbourhood of at most this many free assignments is searched at once instead: CP-SAT
+# searches a few hundred well (NRP 8, 454 free: 1,494, and 1,396 after the loop, where the
+# rounding and the loop within gave 1,596), two thousand not (M: its first rota after 4.2 s)
+ONE_SEARCH_MAX = 1000
 
 
 @dataclass
