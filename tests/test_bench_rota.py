@@ -119,6 +119,18 @@ def test_solver_progress_lines_parse() -> None:
         "gap_pct": 44.1,
         "unfilled_required": 7,
     }
+    # the rota the schedule step starts from: soft goals known, no bound yet
+    start = parse_progress(
+        "    3.1s  phase 2 rota so far: objective 310,738.3  bound -  gap 100.0%  "
+        "unfilled required places 0"
+    )
+    assert start is not None
+    assert (start["phase"], start["objective"], start["bound"], start["gap_pct"]) == (
+        "2",
+        310738.3,
+        None,
+        None,
+    )
     lns = parse_progress(
         "   12.5s  phase 2a neighbourhoods: objective 229,000.5  unfilled required places 3"
     )

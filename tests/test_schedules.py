@@ -406,6 +406,46 @@ def test_the_lp_guided_neighbourhood_rounds_within_what_the_schedules_agree_on(m
     assert f"rounded to {closest_value / SCALE:,.2f}, then " in out.summary(value)
 
 
+def test_each_better_rota_is_told_as_the_step_keeps_it(monkeypatch):
+    """``on_improve`` hears of every rota the step keeps (here from the neighbourhoods
+    within the LP-guided neighbourhood), as it is kept: each better than the one before,
+    valued as the model values it, with a bound no higher; the last is the step's answer."""
+    monkeypatch.setattr(schedules, "ONE_SEARCH_MAX", 0)
+    m, objectives, _, _ = solved_start(busy_week(Weights(preferences=25)))
+    m.model.add(objectives.fill <= 0)  # as phase 2 has it: the master's fill row, 0
+    # a poor start: the rota that pays most, then its soft goals at their least
+    worst = m.model.clone()
+    worst.maximize(objectives.soft())
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 5.0
+    assert solver.solve(worst) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    chosen = {cs for cs, var in m.x.items() if solver.value(var)}
+    assert solver.solve(with_assignments(m.model, m, chosen, objectives.soft())) == cp_model.OPTIMAL
+    solution, value = list(solver.response_proto.solution), round(solver.objective_value)
+    heard: list[tuple[int, list[int], float | None]] = []
+    out = improve_by_schedules(
+        m.model,
+        m,
+        objectives,
+        solution,
+        value,
+        30.0,
+        fill_cap=0,
+        seed=0,
+        workers=1,
+        on_improve=lambda v, sol, bound: heard.append((v, list(sol), bound)),
+    )
+    assert out.improved and heard
+    values = [v for v, _, _ in heard]
+    assert values[0] < value
+    assert all(later < earlier for earlier, later in zip(values, values[1:], strict=False))
+    assert (heard[-1][0], heard[-1][1]) == (out.objective, out.solution)
+    for v, sol, bound in heard:
+        assert expr_value(sol, objectives.soft()) == v
+        assert bound is None or bound <= v + 1e-6
+
+
 def test_dives_take_the_lp_guided_neighbourhoods_place_only_when_they_fit(monkeypatch):
     """With time for a dive (``dive_budget``) the step dives and says so; without, it
     solves the converged master's LP-guided neighbourhood: at once when it is small, a

@@ -110,11 +110,15 @@ class ScheduleOutcome:
     improved: bool = False
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    # told of each better rota as it is kept: (objective, solution, bound so far)
+    on_improve: Callable[[int, list[int], float | None], None] | None = None
 
     def keep(self, solution: list[int], objective: int) -> None:
         """Take a rota (a full solution and its objective) if it is better."""
         if objective < self.objective:
             self.solution, self.objective, self.improved = solution, objective, True
+            if self.on_improve is not None:
+                self.on_improve(objective, solution, self.bound)
 
     def near_optimum(self) -> bool:
         """Whether the master's solution is one worth rounding to a rota (LP-guided): the
@@ -568,6 +572,7 @@ def improve_by_schedules(
     stopped: Callable[[], bool] = lambda: False,
     solve: Callable[[cp_model.CpSolver, cp_model.CpModel], Any] | None = None,
     on_round: Callable[[str], None] | None = None,
+    on_improve: Callable[[int, list[int], float | None], None] | None = None,
     neighbourhood_share: float = 0.25,
     floor: Callable[[float], int] | None = None,
     dive_budget: float = 0.0,
@@ -580,10 +585,12 @@ def improve_by_schedules(
     seconds, dives take the neighbourhood's place and may use that longer time.
     ``fill_cap``: the fill level phase 1 reached (a row of the master). ``floor``: the
     least value the soft goals can take at or above a bound; once a round's bound lifts
-    it to ``objective``, the rota given is proven optimal and the step ends there. Never
-    returns a worse solution than the one given."""
+    it to ``objective``, the rota given is proven optimal and the step ends there.
+    ``on_round`` is told of each round, ``on_improve`` of each better rota as it is found
+    (objective, solution, the bound so far). Never returns a worse solution than the one
+    given."""
     started = perf_counter()
-    out = ScheduleOutcome(list(solution), objective)
+    out = ScheduleOutcome(list(solution), objective, on_improve=on_improve)
 
     def spent() -> float:
         return perf_counter() - started
@@ -871,6 +878,7 @@ def _lp_guided(
                 workers=workers,
                 stopped=stopped,
                 solve=solve,
+                on_improve=lambda value, solution: out.keep(solution, value),
                 within=free,
             )
             out.lp_neighbourhoods = loop.neighbourhoods

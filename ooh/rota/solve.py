@@ -353,6 +353,16 @@ def solve(
             model.add(change.expr <= round(solver_c.objective_value))
 
     # ---- phase 2: soft goals, with the fill level (and changes) kept -----------------------
+    def soft_goals_line(step: str, value: int, solution: list[int], bound: int | None) -> None:
+        """A progress line for a rota whose soft goals are known (``bound``: proven, if any)."""
+        if progress is not None:
+            progress(
+                f"{elapsed():7.1f}s  phase 2 {step}: objective {value / SCALE:,.1f}  "
+                f"bound {'-' if bound is None else f'{bound / SCALE:,.1f}'}  "
+                f"gap {_gap_pct(value, bound):.1f}%  "
+                f"unfilled required places {expr_value(solution, objectives.unfilled_required)}"
+            )
+
     soft = objectives.soft()  # the phase 2 objective, built once
     model.minimize(soft)
     current: int | None = None  # the soft goals of ``solution`` (SCALE units), once known
@@ -391,7 +401,19 @@ def solve(
                 progress(f"{elapsed():7.1f}s  phase 2 schedules: {line}")
 
         soft_floor = floor_of(soft)
+        # a bound below what the soft goals' variables allow anyway says nothing (the
+        # Lagrangian bound of rounds far from converged is often negative)
+        least = least_value(model, soft)
+
+        def proven_floor(bound: float | None) -> int | None:
+            return soft_floor(bound) if bound is not None and bound > least else None
+
+        def schedules_improved(value: int, solution: list[int], bound: float | None) -> None:
+            soft_goals_line("schedules", value, solution, proven_floor(bound))
+
         with stop.catching():
+            # the rota the step starts from, so that the timeline has its soft goals
+            soft_goals_line("rota so far", current, solution, None)
             gen = improve_by_schedules(
                 model,
                 rota,
@@ -405,23 +427,14 @@ def solve(
                 stopped=lambda: stop.hit,
                 solve=stop.solve,
                 on_round=master_round,
+                on_improve=schedules_improved,
                 floor=soft_floor,
                 dive_budget=remaining() * DIVES_SHARE,
                 neighbourhood_share=1 - ROUNDS_SHARE / SCHEDULES_SHARE,
             )
         info["phase2_schedules"] = gen.summary(current)
         solution, current = gen.solution, gen.objective
-        # a bound below what the soft goals' variables allow anyway says nothing (the
-        # Lagrangian bound of rounds far from converged is often negative)
-        if gen.bound is not None and gen.bound > least_value(model, soft):
-            floor = soft_floor(gen.bound)
-        if progress is not None and gen.improved:
-            bound_text = "-" if floor is None else f"{floor / SCALE:,.1f}"
-            progress(
-                f"{elapsed():7.1f}s  phase 2 schedules: objective {current / SCALE:,.1f}  "
-                f"bound {bound_text}  gap {_gap_pct(current, floor):.1f}%  "
-                f"unfilled required places {expr_value(solution, objectives.unfilled_required)}"
-            )
+        floor = proven_floor(gen.bound)
 
     def proven_by_floor() -> bool:
         return floor is not None and current is not None and current <= floor
