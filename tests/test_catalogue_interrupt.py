@@ -39,6 +39,25 @@ def test_ctrl_c_in_the_search_keeps_the_best_rota_so_far() -> None:
     assert time.perf_counter() - started < 60  # stopped, not run to its 120 s limit
 
 
+def test_ctrl_c_between_searches_keeps_the_rota_so_far() -> None:
+    """A first Ctrl-C while no search runs (here as the first rota is reported, before
+    any search of the model) stops the solve with the rota it has, not an exception."""
+    sent: list[str] = []
+
+    def progress(line: str) -> None:
+        if "phase 0" in line and not sent:
+            sent.append(line)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    started = time.perf_counter()
+    result = solve(template_data(), SolveParams(time_limit=120, workers=1), progress=progress)
+    assert sent, "no first rota was reported"
+    assert result.stopped_early
+    assert result.status is Status.FEASIBLE
+    assert result.assignments and result.breaches == []
+    assert time.perf_counter() - started < 60
+
+
 def test_without_ctrl_c_nothing_is_marked() -> None:
     result = solve(template_data(), SolveParams(time_limit=2, workers=1, deterministic=True))
     assert not result.stopped_early

@@ -26,6 +26,7 @@ from time import perf_counter
 from typing import Any
 
 from ooh.rota.data import Assignment, Result, RotaData, Shift, Status
+from ooh.rota.interrupt import SearchInterrupt
 
 PHASE0_SHARE = 0.15  # of the time limit for the first rota
 PHASE0_SOFT_SHARE = 0.05  # ... when no place is required (soft cover only)
@@ -72,12 +73,30 @@ def solve(
     With ``previous`` (a repair), a phase between filling and the soft goals keeps as much
     of the previous rota as possible (fewest people moved, then fewest assignments changed;
     ``ooh.rota.model.change``), and shifts before ``frozen_before`` stay exactly as they were.
+    The first Ctrl-C stops the search and keeps the best rota so far, wherever it comes
+    (``ooh.rota.interrupt``); a second one raises ``KeyboardInterrupt``.
     """
+    stop = SearchInterrupt()
+    # guarded throughout, not only during searches: between two searches a first Ctrl-C
+    # would otherwise raise and lose the rota
+    with stop.catching():
+        return _solve(data, params, progress, shifts, previous, frozen_before, stop)
+
+
+def _solve(
+    data: RotaData,
+    params: SolveParams,
+    progress: Callable[[str], None] | None,
+    shifts: list[Shift] | None,
+    previous: list[Assignment] | None,
+    frozen_before: date | None,
+    stop: SearchInterrupt,
+) -> Result:
+    """``solve``, with Ctrl-C caught by ``stop``."""
     from ortools.sat.python import cp_model
 
     from ooh.rota.calendar import build_shifts
     from ooh.rota.improve import Outcome, improve, with_assignments
-    from ooh.rota.interrupt import SearchInterrupt
     from ooh.rota.model.build import build_model
     from ooh.rota.model.conflicts import diagnose, precheck
     from ooh.rota.model.first import first_rota
@@ -85,7 +104,6 @@ def solve(
     from ooh.rota.model.search import greedy_order, greedy_parameters
 
     started = perf_counter()
-    stop = SearchInterrupt()  # Ctrl-C stops the search and keeps the best rota so far
     if shifts is None:
         shifts = build_shifts(data)
     info: dict[str, Any] = asdict(params)
