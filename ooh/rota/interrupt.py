@@ -11,6 +11,9 @@ where Python can act on Ctrl-C:
   caller keeps what it has and marks the result as stopped early;
 - a second Ctrl-C raises ``KeyboardInterrupt`` as usual (the CLI prints "Interrupted.").
 
+``ooh.rota.solve.solve`` runs wholly within ``catching``, so a first Ctrl-C between two
+searches (building, or Python work from one search to the next) is remembered the same way.
+
 Outside the main thread (a solve run by a worker) signals cannot be caught: searches run
 directly and are interrupted only by their time limits.
 """
@@ -44,7 +47,7 @@ class SearchInterrupt:
     @contextmanager
     def catching(self) -> Iterator[None]:
         """While the block runs, the first Ctrl-C only sets ``hit``: for Python work between
-        searches (a loop of many small searches checks ``hit`` between them)."""
+        searches (loops of many small searches check ``hit`` between them)."""
         if threading.current_thread() is not threading.main_thread():
             yield
             return

@@ -185,23 +185,22 @@ def _solve(
                     f"objective {new_value / scale:,.1f}  unfilled required places {unfilled}"
                 )
 
-        with stop.catching():  # Ctrl-C between two neighbourhoods ends the loop
-            out = improve(
-                model,
-                rota,
-                start,
-                value,
-                budget,
-                seed=params.seed,
-                workers=params.workers,
-                deterministic=params.deterministic,
-                stopped=lambda: stop.hit,
-                solve=stop.solve,
-                on_improve=improved,
-                short=short,
-                floor=floor,
-                gaps_only=gaps_only,
-            )
+        out = improve(
+            model,
+            rota,
+            start,
+            value,
+            budget,
+            seed=params.seed,
+            workers=params.workers,
+            deterministic=params.deterministic,
+            stopped=lambda: stop.hit,
+            solve=stop.solve,
+            on_improve=improved,
+            short=short,
+            floor=floor,
+            gaps_only=gaps_only,
+        )
         used += out.deterministic_time
         info[f"phase{phase}_neighbourhoods"] = (
             f"{out.neighbourhoods} solved, {out.improvements} improved, "
@@ -429,27 +428,26 @@ def _solve(
         def schedules_improved(value: int, solution: list[int], bound: float | None) -> None:
             soft_goals_line("schedules", value, solution, proven_floor(bound))
 
-        with stop.catching():
-            # the rota the step starts from, so that the timeline has its soft goals
-            soft_goals_line("rota so far", current, solution, None)
-            gen = improve_by_schedules(
-                model,
-                rota,
-                objectives,
-                solution,
-                current,
-                remaining() * SCHEDULES_SHARE,
-                fill_cap=None if soft_only else best_fill,
-                seed=params.seed,
-                workers=params.workers,
-                stopped=lambda: stop.hit,
-                solve=stop.solve,
-                on_round=master_round,
-                on_improve=schedules_improved,
-                floor=soft_floor,
-                dive_budget=remaining() * DIVES_SHARE,
-                neighbourhood_share=1 - ROUNDS_SHARE / SCHEDULES_SHARE,
-            )
+        # the rota the step starts from, so that the timeline has its soft goals
+        soft_goals_line("rota so far", current, solution, None)
+        gen = improve_by_schedules(
+            model,
+            rota,
+            objectives,
+            solution,
+            current,
+            remaining() * SCHEDULES_SHARE,
+            fill_cap=None if soft_only else best_fill,
+            seed=params.seed,
+            workers=params.workers,
+            stopped=lambda: stop.hit,
+            solve=stop.solve,
+            on_round=master_round,
+            on_improve=schedules_improved,
+            floor=soft_floor,
+            dive_budget=remaining() * DIVES_SHARE,
+            neighbourhood_share=1 - ROUNDS_SHARE / SCHEDULES_SHARE,
+        )
         info["phase2_schedules"] = gen.summary(current)
         solution, current = gen.solution, gen.objective
         floor = proven_floor(gen.bound)
