@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ooh.bench.rota import at_checkpoint, build_curve, fillable_gaps, parse_progress
+from ooh.bench.rota import at_checkpoint, build_curve, fillable_gaps, parse_progress, targets
 from ooh.cli import cli
 from ooh.rota.calendar import bank_holidays, build_shifts
 from ooh.rota.data import (
@@ -159,6 +159,37 @@ def test_checkpoint_takes_the_latest_rota_or_the_end() -> None:
     # a solve given 10 s that took 10.4 s to wrap up: its answer is the 10 s one
     limit = at_checkpoint(events, final, 10.4, 10.0, time_limit=10.0)
     assert (limit["phase"], limit["objective"], limit["bound"]) == ("done", 95.0, 94.0)
+
+
+def test_a_neighbourhoods_rota_is_judged_against_phase_2s_best_bound_so_far() -> None:
+    events = [
+        {"t": 1.0, "phase": "1", "objective": 0.0, "bound": 0.0, "gap_pct": 0.0, "unfilled_required": 0},
+        {"t": 2.0, "phase": "2", "objective": 120.0, "bound": None, "gap_pct": None, "unfilled_required": 0},
+        {"t": 5.0, "phase": "2", "objective": 100.0, "bound": 90.0, "gap_pct": 10.0, "unfilled_required": 0},
+        {"t": 6.0, "phase": "2", "objective": 99.0, "bound": 88.0, "gap_pct": 11.1, "unfilled_required": 0},
+        {"t": 8.0, "phase": "2", "objective": 96.0, "bound": None, "gap_pct": None, "unfilled_required": 0},
+    ]  # fmt: skip
+    final = {"objective": 95.0, "bound": 94.0, "gap_pct": 1.05, "unfilled_required": 0}
+    # no bound proved yet in phase 2 (phase 1's bounds another objective): none
+    early = at_checkpoint(events, final, 20.0, 3.0)
+    assert (early["objective"], early["bound"], early["gap_pct"]) == (120.0, None, None)
+    # a neighbourhood's rota (no bound of its own) against the best bound so far, 90
+    late = at_checkpoint(events, final, 20.0, 9.0)
+    assert (late["objective"], late["bound"], late["gap_pct"]) == (96.0, 90.0, 6.2)
+    assert events[-1]["bound"] is None  # the timeline itself is left as reported
+
+
+def test_the_m_target_says_when_no_bound_was_proved_by_60_s() -> None:
+    row = {
+        "size": "M",
+        "time_limit": 300.0,
+        "checkpoints": [
+            {"t": 60.0, "phase": "2", "objective": 311142.7, "bound": None, "gap_pct": None}
+        ],
+    }
+    (target,) = targets([row])
+    assert target["measured"] == "no proven bound by 60 s (phase 2)"
+    assert not target["met"]
 
 
 def test_build_curve_slope_is_one_for_linear_growth() -> None:
