@@ -4,9 +4,10 @@ Each size runs in its own process (``ooh.bench.measure``) so its peak memory is 
 solve per size, through ``ooh.rota.solve.solve`` exactly as ``ooh rota solve`` runs it; the
 solver's progress lines (one per improving rota: time, phase, objective, bound, unfilled
 required places) are the timeline from which the state at each checkpoint is read. The bound
-is the one reported with the latest rota, so a checkpoint's gap can be a little pessimistic
-when the bound rose between rotas; the final bound is the solver's own, and a checkpoint at
-the solve's own time limit is its end.
+is the one reported with the latest rota (for a neighbourhood's rota, which reports none,
+phase 2's best so far), so a checkpoint's gap can be a little pessimistic when the bound
+rose between rotas; the final bound is the solver's own, and a checkpoint at the solve's
+own time limit is its end.
 
 Every required place left unfilled is re-examined with the independent checker: could some
 clinician who offered the date take it without breaking a hard rule? A *complete* rota leaves
