@@ -212,7 +212,7 @@ def improve(
             p.max_deterministic_time = limit
         else:
             p.max_time_in_seconds = limit
-        status = solve(solver, work) if solve is not None else solver.solve(work)
+        status = search(solver, work, solve)
         used += solver.response_proto.deterministic_time
         return status, solver
 
@@ -313,6 +313,15 @@ def with_assignments(
         fix_variable(fixed.proto.variables[var.index], int(cs in chosen))
     fixed.minimize(objective)
     return fixed
+
+
+def search(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    solve: Callable[[cp_model.CpSolver, cp_model.CpModel], Any] | None = None,
+) -> Any:
+    """The search's status: through ``solve`` (a stoppable search) where given."""
+    return solve(solver, model) if solve is not None else solver.solve(model)
 
 
 def fix_variable(domain_proto: Any, value: int) -> None:

@@ -45,7 +45,7 @@ import numpy as np
 from highspy._core import _Highs
 from ortools.sat.python import cp_model
 
-from ooh.rota.improve import fix_variable, improve
+from ooh.rota.improve import fix_variable, improve, search
 from ooh.rota.model.clinician import OwnCosts, clinician_model, has_room, own_costs
 from ooh.rota.model.objective import SCALE, Objectives, OwnTerm, priority_weight
 from ooh.rota.model.variables import RotaModel
@@ -886,7 +886,7 @@ def _lp_guided(
             return
     _set_hint(work, rota, hint)
     solver = _solver(limit - (perf_counter() - started), seed, workers)
-    status = solve(solver, work) if solve is not None else solver.solve(work)
+    status = search(solver, work, solve)
     out.neighbourhood_status = solver.status_name(status)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         out.keep(list(solver.response_proto.solution), round(solver.objective_value))
@@ -917,7 +917,7 @@ def _closest(
         changes.append(var.Not() if hint[i] else var)
     near.minimize(cp_model.LinearExpr.sum(changes))
     solver = _solver(limit, seed, workers)
-    status = solve(solver, near) if solve is not None else solver.solve(near)
+    status = search(solver, near, solve)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     chosen = solver.response_proto.solution
@@ -925,7 +925,7 @@ def _closest(
     for i in free:
         fix_variable(completed.proto.variables[i], chosen[i])
     solver = _solver(max(0.1, limit - (perf_counter() - started)), seed, workers)
-    status = solve(solver, completed) if solve is not None else solver.solve(completed)
+    status = search(solver, completed, solve)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return list(solver.response_proto.solution), round(solver.objective_value)
