@@ -39,12 +39,20 @@ def _floats(text: str, what: str) -> list[float]:
     "--checkpoints",
     default="10,30,60,300",
     show_default=True,
-    help="Seconds at which to report objective, bound and gap (one solve per size).",
+    help="Seconds at which to report objective, bound and gap (in every solve).",
 )
 @click.option(
     "--workers", default=2, show_default=True, type=click.IntRange(min=1), help="Search workers."
 )
 @click.option("--seed", default=2026, show_default=True, type=int, help="Instance generator seed.")
+@click.option(
+    "--runs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Solve every size this many times, with search seeds 0, 1, ...: one 60 s solve is "
+    "one draw of its result.",
+)
 @click.option(
     "--build-only",
     is_flag=True,
@@ -53,13 +61,16 @@ def _floats(text: str, what: str) -> list[float]:
 )
 @click.option("--curve", type=click.Path(dir_okay=False), help="Write the build-time curve (PNG).")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write one CSV row per size.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), help="Write one CSV row per size and run."
+)
 def rota_bench_command(
     sizes: str,
     time_limit: float,
     checkpoints: str,
     workers: int,
     seed: int,
+    runs: int,
     build_only: bool,
     curve: str | None,
     as_json: bool,
@@ -83,6 +94,11 @@ def rota_bench_command(
         except ValueError as exc:
             raise OohError(f"--sizes: {exc}") from None
     points = _floats(checkpoints, "--checkpoints")
+    if build_only and runs > 1:
+        raise OohError(
+            "--runs: give it without --build-only (a build-only run builds each size "
+            "three times already and keeps the fastest)"
+        )
     if output:
         from ooh.outputs import check_output_path
 
@@ -95,6 +111,7 @@ def rota_bench_command(
         workers=workers,
         build_only=build_only,
         progress=lambda line: click.echo(line, err=True),
+        runs=runs,
     )
     if output:
         import csv
