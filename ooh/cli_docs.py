@@ -67,10 +67,16 @@ EXAMPLES: dict[str, list[str]] = {
         "ooh gainshare compare models/flat-50-50-above-2pct.toml models/tiered-with-caps.toml "
         "--activity sample_inputs/activity.csv -o compare.xlsx",
     ],
-    "bench rota": ["ooh bench rota --sizes S,M --time-limit 60 -o scaling.csv"],
+    "bench rota": [
+        "ooh bench rota --sizes S,M --time-limit 60 -o scaling.csv",
+        "ooh bench rota --sizes M --time-limit 60 --checkpoints 10,30,60 --runs 5",
+    ],
     "bench gainshare": ["ooh bench gainshare --draws 100000"],
     "bench machine": ["ooh bench machine"],
-    "bench nrp": ["ooh bench nrp instances/ --instances 1-4 --time-limit 60 -o nrp.csv"],
+    "bench nrp": [
+        "ooh bench nrp instances/ --instances 1-4 --time-limit 60 -o nrp.csv",
+        "ooh bench nrp instances/ --instances 8,12 --runs 3",
+    ],
 }
 
 INTRO = """# Commands
