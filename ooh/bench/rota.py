@@ -1,13 +1,13 @@
 """Rota scaling benchmark: OOH-shaped instances of growing size through the users' solver.
 
 Each size runs in its own process (``ooh.bench.measure``) so its peak memory is its own. One
-solve per size and run, through ``ooh.rota.solve.solve`` exactly as ``ooh rota solve`` runs it; the
-solver's progress lines (one per improving rota: time, phase, objective, bound, unfilled
-required places) are the timeline from which the state at each checkpoint is read. The bound
-is the one reported with the latest rota (for a neighbourhood's rota, which reports none,
-phase 2's best so far), so a checkpoint's gap can be a little pessimistic when the bound
-rose between rotas; the final bound is the solver's own, and a checkpoint at the solve's
-own time limit is its end.
+solve per size and run, through ``ooh.rota.solve.solve`` exactly as ``ooh rota solve`` runs
+it; the solver's progress lines (one per improving rota: time, phase, objective, bound,
+unfilled required places) are the timeline from which the state at each checkpoint is read.
+The bound is the one reported with the latest rota (for a neighbourhood's rota, which reports
+none, phase 2's best so far), so a checkpoint's gap can be a little pessimistic when the
+bound rose between rotas; the final bound is the solver's own, and a checkpoint at the
+solve's own time limit is its end.
 
 Every required place left unfilled is re-examined with the independent checker: could some
 clinician who offered the date take it without breaking a hard rule? A *complete* rota leaves
@@ -398,9 +398,8 @@ def bench_rota(
     for search_seed in range(1 if build_only else runs):
         for size in sizes:
             if progress:
-                doing = "building" if build_only else f"solving ({time_limit:g} s limit"
-                if not build_only:
-                    doing += f", search seed {search_seed})" if runs > 1 else ")"
+                run = f", search seed {search_seed}" if runs > 1 else ""
+                doing = "building" if build_only else f"solving ({time_limit:g} s limit{run})"
                 progress(f"{size}: {doing} ...")
             if build_only:
                 row = run_in_subprocess("ooh.bench.rota:run_build", {"size": size, "seed": seed})
@@ -502,11 +501,11 @@ def markdown_tables(report: dict[str, Any]) -> str:
 
 
 CSV_FIELDS = (
-    "size", "search_seed", "practices", "weeks", "clinicians", "shift_lines", "shifts", "candidate_assignments",
-    "variables", "constraints", "generate_seconds", "build_seconds", "first_rota_seconds",
-    "fill_level_seconds", "status", "objective", "bound", "gap_pct", "unfilled_required",
-    "required_gaps", "fillable_required_gaps", "breaches", "runtime_seconds", "stolen_pct",
-    "peak_rss_mb",
+    "size", "search_seed", "practices", "weeks", "clinicians", "shift_lines", "shifts",
+    "candidate_assignments", "variables", "constraints", "generate_seconds", "build_seconds",
+    "first_rota_seconds", "fill_level_seconds", "status", "objective", "bound", "gap_pct",
+    "unfilled_required", "required_gaps", "fillable_required_gaps", "breaches",
+    "runtime_seconds", "stolen_pct", "peak_rss_mb",
 )  # fmt: skip
 
 
