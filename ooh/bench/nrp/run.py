@@ -181,10 +181,10 @@ def table_markdown(rows: list[Row]) -> str:
     runs = _by_seed(rows)
     lines.append("")
     for seed, run in runs.items():
-        gaps = [r for r in run if r.gap_pct is not None]
-        if gaps:
-            worst = max(gaps, key=lambda r: r.gap_pct or 0.0)
-            mean = sum(r.gap_pct or 0.0 for r in gaps) / len(gaps)
+        scored = [r for r in run if r.gap_pct is not None]
+        if scored:
+            worst = max(scored, key=lambda r: r.gap_pct or 0.0)
+            mean = sum(r.gap_pct or 0.0 for r in scored) / len(scored)
             label = f"seed {seed}: " if len(runs) > 1 else ""
             lines.append(
                 f"{label}mean gap {mean:.2f}%, worst {worst.gap_pct:.2f}% "
