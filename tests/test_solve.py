@@ -276,3 +276,31 @@ def test_frozen_dates_stay_as_they_were():
     frozen = run(data, previous=previous, frozen_before=day(1))
     assert frozen.unfilled_required == 1  # Monday is in the past: nobody can be added
     assert worked(frozen, "C1") == [a.shift_id for a in previous]
+
+
+def test_deterministic_mode_records_no_clock_time(monkeypatch):
+    """The run's account goes into the output workbook: in deterministic mode nothing in it
+    may depend on how long a step took by the clock (keys ending _seconds are left out of
+    the workbook). A neighbourhood step that took longer by the clock must read the same."""
+    import ooh.rota.improve as improve_module
+
+    real = improve_module.improve
+    clock = iter([0.04, 3.2, 0.04, 3.2])
+
+    def slow_by_the_clock(*args, **kwargs):
+        out = real(*args, **kwargs)
+        out.seconds = next(clock)
+        return out
+
+    monkeypatch.setattr(improve_module, "improve", slow_by_the_clock)
+    data = rota(
+        [person(f"C{i}", hourly_rate=10 + i) for i in range(4)],
+        [DAY, line("EVE", "18:00", "23:00")],
+        weeks=2,
+    )
+    params = SolveParams(time_limit=5, workers=2, seed=7, deterministic=True)
+    first, second = solve(data, params), solve(data, params)
+    steps = [k for k in first.params if k.endswith("_neighbourhoods")]
+    assert steps  # the neighbourhood steps ran and were recorded
+    recorded = {k: v for k, v in first.params.items() if not k.endswith("_seconds")}
+    assert recorded == {k: v for k, v in second.params.items() if not k.endswith("_seconds")}
