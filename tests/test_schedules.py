@@ -42,7 +42,14 @@ from ooh.rota.schedules import (
     _lp_guided,
     improve_by_schedules,
 )
-from ooh.rota.solve import SolveParams, expr_value, floor_of, least_value, solve
+from ooh.rota.solve import (
+    SolveParams,
+    expr_value,
+    floor_of,
+    least_value,
+    solve,
+    useful_bound,
+)
 
 EARLY = line("EARLY", "08:00", "16:00", needed=1, wanted=2, priority=2)
 LATE = line("LATE", "16:00", "23:00", needed=1, wanted=2, pay=1.5)
@@ -162,6 +169,21 @@ def test_least_value_is_the_expression_at_its_domains_least():
     y = model.new_bool_var("y")
     assert least_value(model, 3 * x - 2 * y + 1) == 5
     assert least_value(model, 3 * x + 2 * y.negated()) == 6
+
+
+def test_a_bound_no_higher_than_the_least_value_says_nothing():
+    """Whichever step proved it (a Lagrangian bound, CP-SAT's own on the whole model): a
+    bound at or below the objective's least value is no bound; one above it is rounded up
+    to a value the objective can take."""
+    model = cp_model.CpModel()
+    x = model.new_bool_var("x")
+    y = model.new_int_var(0, 10, "y")
+    expr = 60 * x + 120 * y + 7
+    least, round_up = least_value(model, expr), floor_of(expr)
+    assert useful_bound(-1_030_714.9, least, round_up) is None
+    assert useful_bound(7.0, least, round_up) is None
+    assert useful_bound(None, least, round_up) is None
+    assert useful_bound(7.5, least, round_up) == 67
 
 
 NO_SCHEDULES = replace(FAST, neighbourhoods=False)

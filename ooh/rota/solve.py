@@ -147,11 +147,19 @@ def _solve(
                 p.ignore_subsolvers.append(name)
         return solver
 
-    def callback(phase: str, scale: int, floor: int | None = None) -> Any:
-        """Progress lines; with a floor (a known lower bound) search stops there."""
+    def callback(
+        phase: str,
+        scale: int,
+        floor: int | None = None,
+        proven: Callable[[float], int | None] | None = None,
+    ) -> Any:
+        """Progress lines; with a floor (a known lower bound) search stops there.
+        ``proven``: the bound a line shows for CP-SAT's (default: it rounded up)."""
         if progress is None and floor is None:
             return None
-        return _Progress(phase, scale, objectives.unfilled_required, progress, started, floor)
+        return _Progress(
+            phase, scale, objectives.unfilled_required, progress, started, floor, proven
+        )
 
     used = 0.0  # deterministic time spent so far (the time limit in deterministic mode)
     # place literals (shift, variable index): required places of lines with hard cover, and
@@ -404,6 +412,11 @@ def _solve(
     def remaining() -> float:  # of the time limit (deterministic time in deterministic mode)
         return params.time_limit - (used if params.deterministic else elapsed())
 
+    soft_floor, least = floor_of(soft), least_value(model, soft)
+
+    def proven_floor(bound: float | None) -> int | None:
+        return useful_bound(bound, least, soft_floor)
+
     # 2-: schedules generated per clinician (column generation): a rota from the linear
     # relaxation of the schedule choice, and a proven bound (``floor``, rounded up to a value
     # the soft goals can take); 2a: neighbourhoods re-solved exactly (fast improvement on
@@ -423,14 +436,6 @@ def _solve(
         def master_round(line: str) -> None:
             if progress is not None:
                 progress(f"{elapsed():7.1f}s  phase 2 schedules: {line}")
-
-        soft_floor = floor_of(soft)
-        # a bound below what the soft goals' variables allow anyway says nothing (the
-        # Lagrangian bound of rounds far from converged is often negative)
-        least = least_value(model, soft)
-
-        def proven_floor(bound: float | None) -> int | None:
-            return soft_floor(bound) if bound is not None and bound > least else None
 
         def schedules_improved(value: int, solution: list[int], bound: float | None) -> None:
             soft_goals_line("schedules", value, solution, proven_floor(bound))
@@ -479,11 +484,13 @@ def _solve(
     if not proven_by_floor():
         set_hint(model, solution)
         solver2 = make_solver(max(0.5, remaining()))
-        status2 = stop.solve(solver2, model, callback("2 soft goals", SCALE, floor=floor))
+        status2 = stop.solve(
+            solver2, model, callback("2 soft goals", SCALE, floor=floor, proven=proven_floor)
+        )
         info["phase2_status"] = solver2.status_name(status2)
         info["phase2_seconds"] = round(solver2.wall_time, 3)
         if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            cp_bound = math.ceil(solver2.best_objective_bound - 1e-6)
+            cp_bound = proven_floor(solver2.best_objective_bound)
             if current is None or round(solver2.objective_value) <= current:
                 solution = list(solver2.response_proto.solution)
                 current = round(solver2.objective_value)
@@ -558,6 +565,17 @@ def floor_of(expr: Any) -> Callable[[float], int]:
     return lambda bound: offset + step * math.ceil((bound - offset) / step - 1e-6)
 
 
+def useful_bound(bound: float | None, least: int, round_up: Callable[[float], int]) -> int | None:
+    """A proven lower bound as the least value the objective can take at or above it
+    (``round_up``); None when it is no more than ``least``, the objective's least value
+    over its variables' domains anyway: such a bound says nothing. (The Lagrangian bound of
+    rounds far from converged is often negative; so was CP-SAT's on XL, -1,030,714.9
+    points, when its search of the whole model proved nothing.)"""
+    if bound is None or bound <= least:
+        return None
+    return round_up(bound)
+
+
 def _gap_pct(value: int, bound: int | None) -> float:
     if bound is None or value == 0:
         return 0.0 if bound is not None else 100.0
@@ -625,10 +643,11 @@ def _progress_class() -> type:
             emit: Callable[[str], None] | None,
             started: float,
             floor: int | None = None,
+            proven: Callable[[float], int | None] | None = None,
         ) -> None:
             super().__init__()
             self.phase, self.scale, self.unfilled = phase, scale, unfilled
-            self.emit, self.started, self.floor = emit, started, floor
+            self.emit, self.started, self.floor, self.proven = emit, started, floor, proven
 
         def on_solution_callback(self) -> None:
             if self.emit is not None:
@@ -638,14 +657,16 @@ def _progress_class() -> type:
 
         def report(self) -> None:
             assert self.emit is not None
-            obj = self.objective_value / self.scale
-            bound = self.best_objective_bound / self.scale
+            value = round(self.objective_value)
+            raw = self.best_objective_bound
             if self.floor is not None:
-                bound = max(bound, self.floor / self.scale)
-            gap = 0.0 if obj == 0 else max(0.0, (obj - bound) / abs(obj) * 100)
+                raw = max(raw, self.floor)
+            bound = self.proven(raw) if self.proven else math.ceil(raw - 1e-6)
+            shown = "-" if bound is None else f"{bound / self.scale:,.1f}"
             self.emit(
                 f"{perf_counter() - self.started:7.1f}s  phase {self.phase}: "
-                f"objective {obj:,.1f}  bound {bound:,.1f}  gap {gap:.1f}%  "
+                f"objective {value / self.scale:,.1f}  bound {shown}  "
+                f"gap {_gap_pct(value, bound):.1f}%  "
                 f"unfilled required places {self.value(self.unfilled)}"
             )
 
