@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from test_rota_io import save, template_book
 
 from ooh.rota.data import Status
+from ooh.rota.interrupt import STOPPING
 from ooh.rota.output import STOPPED_NOTE
 from ooh.rota.solve import SolveParams, solve
 from ooh.rota.template import template_data
@@ -30,10 +31,13 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="sends SIGINT to itse
 )
 def test_ctrl_c_keeps_the_best_rota_so_far(when: str) -> None:
     """Ctrl-C sent to this process as the first progress line of a phase is written stops
-    the solve, which returns the best rota so far, marked stopped early."""
+    the solve, which returns the best rota so far, marked stopped early; the Ctrl-C is
+    acknowledged at once, before the solve returns."""
     sent: list[float] = []
+    lines: list[str] = []
 
     def progress(line: str) -> None:
+        lines.append(line)
         if when in line and not sent:
             sent.append(time.perf_counter())
             os.kill(os.getpid(), signal.SIGINT)
@@ -41,6 +45,10 @@ def test_ctrl_c_keeps_the_best_rota_so_far(when: str) -> None:
     started = time.perf_counter()
     result = solve(template_data(), SolveParams(time_limit=120, workers=1), progress=progress)
     assert sent, f"no {when} line was written"
+    assert lines.count(STOPPING) == 1
+    # (after the line that sent it: a search's lines come from its own thread, and the
+    # main thread acts on the signal within POLL_SECONDS)
+    assert lines.index(STOPPING) > next(i for i, s in enumerate(lines) if when in s)
     assert result.stopped_early
     assert result.status is Status.FEASIBLE
     assert result.assignments and result.breaches == []  # a whole, legal rota
@@ -72,6 +80,7 @@ def test_ctrl_c_during_ooh_rota_solve_writes_the_rota_marked_stopped(tmp_path: P
     assert proc.returncode == 0, stderr
     assert time.perf_counter() - started < 120
     assert "stopped_early: True" in stdout
+    assert STOPPING in stderr
     info = {r[0]: r[1] for r in load_workbook(out)["Run info"].iter_rows(values_only=True)}
     assert info["Stopped early"] == f"yes: {STOPPED_NOTE}"
     assert info["Status"] == "feasible"

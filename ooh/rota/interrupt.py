@@ -8,7 +8,9 @@ where Python can act on Ctrl-C:
 
 - the first Ctrl-C calls ``stop_search()``: the search returns its best solution so far,
   ``hit`` becomes true, and every later search of the same solve returns at once, so the
-  caller keeps what it has and marks the result as stopped early;
+  caller keeps what it has and marks the result as stopped early. It is acknowledged at
+  once (``notify``): a step that is not a search (building a large model, the reasons for
+  open places) ends first, and a user who saw nothing might press again;
 - a second Ctrl-C raises ``KeyboardInterrupt`` as usual (the CLI prints "Interrupted.").
 
 ``ooh.rota.solve.solve`` runs wholly within ``catching``, so a first Ctrl-C between two
@@ -22,20 +24,25 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
 POLL_SECONDS = 0.05  # how often the waiting main thread looks for Ctrl-C
+STOPPING = (
+    "Ctrl-C: stopping; the best rota so far is kept once the current step ends "
+    "(Ctrl-C again abandons the solve)"
+)
 
 
 class SearchInterrupt:
     """Shared by the searches of one solve: remembers a Ctrl-C and stops each search."""
 
-    def __init__(self) -> None:
+    def __init__(self, notify: Callable[[str], None] | None = None) -> None:
         self.hit = False
         self._solver: Any = None
+        self._notify = notify  # told of the first Ctrl-C (a progress line)
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         if self.hit:
@@ -43,6 +50,8 @@ class SearchInterrupt:
         self.hit = True
         if self._solver is not None:
             self._solver.stop_search()
+        if self._notify is not None:
+            self._notify(STOPPING)
 
     @contextmanager
     def catching(self) -> Iterator[None]:

@@ -76,7 +76,7 @@ def solve(
     The first Ctrl-C stops the search and keeps the best rota so far, wherever it comes
     (``ooh.rota.interrupt``); a second one raises ``KeyboardInterrupt``.
     """
-    stop = SearchInterrupt()
+    stop = SearchInterrupt(progress)
     # guarded throughout, not only during searches: between two searches a first Ctrl-C
     # would otherwise raise and lose the rota
     with stop.catching():
