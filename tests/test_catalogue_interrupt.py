@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from test_rota_io import save, template_book
 
 from ooh.rota.data import Status
-from ooh.rota.interrupt import STOPPING
+from ooh.rota.interrupt import STOPPING, SearchInterrupt
 from ooh.rota.output import STOPPED_NOTE
 from ooh.rota.solve import SolveParams, solve
 from ooh.rota.template import template_data
@@ -53,6 +53,21 @@ def test_ctrl_c_keeps_the_best_rota_so_far(when: str) -> None:
     assert result.status is Status.FEASIBLE
     assert result.assignments and result.breaches == []  # a whole, legal rota
     assert time.perf_counter() - started < 60  # stopped, not run to its 120 s limit
+
+
+def test_a_lost_acknowledgement_does_not_stop_the_stop() -> None:
+    """Writing the acknowledgement from the signal handler fails with RuntimeError when the
+    main thread was writing to the same stream (a reentrant write): the first Ctrl-C still
+    counts, and the second still abandons the solve."""
+
+    def busy_stream(line: str) -> None:
+        raise RuntimeError("reentrant call inside <_io.BufferedWriter name='<stderr>'>")
+
+    stop = SearchInterrupt(busy_stream)
+    stop._handle(signal.SIGINT, None)
+    assert stop.hit
+    with pytest.raises(KeyboardInterrupt):
+        stop._handle(signal.SIGINT, None)
 
 
 def test_without_ctrl_c_nothing_is_marked() -> None:

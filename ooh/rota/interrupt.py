@@ -25,7 +25,7 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import Any
 
@@ -51,7 +51,10 @@ class SearchInterrupt:
         if self._solver is not None:
             self._solver.stop_search()
         if self._notify is not None:
-            self._notify(STOPPING)
+            # a RuntimeError is a reentrant write (the handler ran while the main thread
+            # wrote to the same stream): the solve stops all the same, unacknowledged
+            with suppress(RuntimeError):
+                self._notify(STOPPING)
 
     @contextmanager
     def catching(self) -> Iterator[None]:
