@@ -48,6 +48,12 @@ ROUNDS_SHARE = 0.45
 # then may take this much (``ooh.rota.schedules._dive``)
 DIVES_SHARE = 0.9
 NEIGHBOURHOOD_SHARE = 0.7
+# a bound from HiGHS's cutting planes on the whole model, on one core beside the search,
+# for this share of what is left for the soft goals (``ooh.rota.mip_bound``); only where
+# fair-share groups are (whole counts are what its cuts see and the schedule step's LP
+# does not) and the model is small enough for its root to finish (M: 10,721 variables)
+MIP_BOUND_SHARE = 0.2
+MIP_BOUND_MAX_VARIABLES = 40_000
 
 
 @dataclass(frozen=True)
@@ -417,6 +423,19 @@ def _solve(
     def proven_floor(bound: float | None) -> int | None:
         return useful_bound(bound, least, soft_floor)
 
+    mip = None
+    if (
+        current is not None
+        and objectives.groups
+        and len(model.proto.variables) <= MIP_BOUND_MAX_VARIABLES
+        and not params.deterministic  # its bound depends on the clock
+        and not stop.hit
+        and remaining() > 2
+    ):
+        from ooh.rota.mip_bound import MipBound
+
+        mip = MipBound(model.proto, remaining() * MIP_BOUND_SHARE)
+
     # 2-: schedules generated per clinician (column generation): a rota from the linear
     # relaxation of the schedule choice, and a proven bound (``floor``, rounded up to a value
     # the soft goals can take); 2a: neighbourhoods re-solved exactly (fast improvement on
@@ -494,6 +513,12 @@ def _solve(
             if current is None or round(solver2.objective_value) <= current:
                 solution = list(solver2.response_proto.solution)
                 current = round(solver2.objective_value)
+    if mip is not None:
+        mip.cancel()  # where it is still at work (a Ctrl-C, or the end of the time)
+        mip_bound = proven_floor(mip.result())
+        info["phase2_mip_bound"] = mip.summary(SCALE)
+        if mip_bound is not None and (floor is None or mip_bound > floor):
+            floor = mip_bound  # the best proven bound: the rota is optimal if it is there
     objective: float | None = None
     bound: float | None = None
     if current is not None:  # the soft goals were weighed
