@@ -84,9 +84,9 @@ def _rows_of(ct: Any) -> tuple[list[tuple[float, float, list[tuple[int, float]],
     return [], False
 
 
-def mip_rows(proto: Any) -> tuple[list[Row], int]:
-    """The rows of the relaxation, and the number of constraints left out."""
-    lo, hi = _bounds(proto)
+def mip_rows(proto: Any, lo: list[float], hi: list[float]) -> tuple[list[Row], int]:
+    """The rows of the relaxation (``lo``, ``hi``: the variables' bounds, ``_bounds``), and
+    the number of constraints left out."""
     out: list[Row] = []
     left_out = 0
     for ct in proto.constraints:
@@ -157,7 +157,7 @@ class MipBound:
             cost[var] += coef * sign
             self.offset += coef * const
         h.changeColsCost(n, every, cost)
-        rows, self.left_out = mip_rows(proto)
+        rows, self.left_out = mip_rows(proto, lo, hi)
         for lower, upper, coefs in rows:
             index = np.fromiter(coefs.keys(), dtype=np.int32, count=len(coefs))
             value = np.fromiter(coefs.values(), dtype=np.float64, count=len(coefs))
