@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ooh.bench.nrp import run as run_module
 from ooh.bench.nrp.evaluate import evaluate
 from ooh.bench.nrp.reader import read_instance, to_rota_data
-from ooh.bench.nrp.run import Row, parse_instances, row_cells
+from ooh.bench.nrp.run import LastRota, Row, parse_instances, row_cells
 from ooh.errors import InputError, OohError
 from ooh.rota.calendar import build_shifts
 from ooh.rota.data import AvailabilityKind
@@ -248,3 +249,23 @@ def test_cli_runs_each_instance_once_per_seed():
     rows = json.loads(result.output[result.output.index("[") :])
     assert [(r["instance"], r["seed"]) for r in rows] == [(1, 3), (1, 4)]
     assert all(r["objective"] == r["evaluated"] for r in rows)
+
+
+def test_time_to_best_is_when_the_last_new_rota_was_reported(monkeypatch) -> None:
+    """A phase's last progress line repeats the rota it ends with: that is no new rota, so
+    the time to best stays at the line that first reported it."""
+    clock = iter([11.0, 40.0])  # read once for each new rota, never more
+    monkeypatch.setattr(run_module, "perf_counter", lambda: next(clock))
+    last = LastRota(started=1.0)
+    for line in (
+        "   10.0s  phase 2 schedules: objective 1,399.0  bound 1,297.0  gap 7.3%  "
+        "unfilled required places 0",
+        "   39.0s  phase 2 schedules: objective 1,304.0  bound 1,297.0  gap 0.5%  "
+        "unfilled required places 0",
+        "   57.0s  phase 2 soft goals: objective 1,304.0  bound 1,297.0  gap 0.5%  "
+        "unfilled required places 0",
+        "   58.0s  phase 2 schedules: 31 rounds, converged",  # no rota: not a progress line
+    ):
+        last(line)
+    assert last.objective == 1304.0
+    assert last.at == 39.0

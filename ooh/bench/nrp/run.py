@@ -20,6 +20,7 @@ from ooh.bench.machine import cpu_ticks, steal_warning, stolen_pct
 from ooh.bench.measure import phases_of
 from ooh.bench.nrp.evaluate import Roster, evaluate
 from ooh.bench.nrp.reader import PERIOD_START, read_instance, to_rota_data
+from ooh.bench.rota import parse_progress
 from ooh.errors import OohError
 from ooh.rota.data import Result
 
@@ -88,25 +89,37 @@ def roster_of(result: Result) -> Roster:
     return roster
 
 
+class LastRota:
+    """A solve's progress callback that keeps when its last new rota was reported: a line
+    with an objective other than the line before's (a phase's last line repeats the rota
+    it ends with, and is no new rota)."""
+
+    def __init__(self, started: float) -> None:
+        self.started = started
+        self.at = 0.0  # seconds from ``started``
+        self.objective: float | None = None
+
+    def __call__(self, line: str) -> None:
+        event = parse_progress(line)
+        if event is not None and event["objective"] != self.objective:
+            self.objective = event["objective"]
+            self.at = perf_counter() - self.started
+
+
 def run_instance(
     folder: Path, number: int, time_limit: float, workers: int, seed: int, log: bool = False
 ) -> Row:
-    from ooh.bench.rota import parse_progress
     from ooh.rota.solve import SolveParams, solve
 
     path = folder / f"Instance{number}.txt"
     inst = read_instance(path)
     data = to_rota_data(inst)
     started = perf_counter()
-    last = [0.0]
-
-    def progress(line: str) -> None:
-        if parse_progress(line) is not None:  # an improving rota (not a search's summary)
-            last[0] = perf_counter() - started
+    last_rota = LastRota(started)
 
     params = SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log)
     ticks = cpu_ticks()
-    result = solve(data, params, progress=progress)
+    result = solve(data, params, progress=last_rota)
     stolen = stolen_pct(ticks, cpu_ticks())
     ev = evaluate(inst, roster_of(result))
     best = BEST_KNOWN.get(number)
@@ -118,7 +131,7 @@ def run_instance(
         # no roster found: the evaluator scores the empty roster, which is no result to rank
         gap_pct=None if not best or result.objective is None else _gap(ev.penalty, best),
         bound=result.bound,
-        time_to_best=round(last[0], 1),
+        time_to_best=round(last_rota.at, 1),
         runtime=round(result.runtime, 1),
         hard_violations=ev.hard_violations,
         checker_breaches=len(result.breaches),
