@@ -322,13 +322,13 @@ def test_a_bound_that_proves_the_rota_optimal_ends_the_step():
 def test_the_summary_says_once_whether_the_lp_guided_neighbourhood_ran():
     ran = ScheduleOutcome([], 0, free=454, neighbourhood_status="FEASIBLE")
     assert "LP-guided neighbourhood: 454 assignments free, FEASIBLE;" in ran.summary(0)
-    dived = ScheduleOutcome([], 0, dives=2, dive_neighbourhoods=17)
-    assert "; dives: 2, 17 LP-guided neighbourhoods;" in dived.summary(0)
+    dived = ScheduleOutcome([], 0, dived=True, leaves=4, dive_neighbourhoods=17)
+    assert "; dive: 4 leaves, 17 LP-guided neighbourhoods;" in dived.summary(0)
     rounded = ScheduleOutcome(
-        [], 0, free=2195, rounded=305_369 * SCALE, lp_neighbourhoods=60, dives=1
+        [], 0, free=2195, rounded=305_369 * SCALE, lp_neighbourhoods=60, dived=True
     )
     assert (
-        "; dives: 1, 0 LP-guided neighbourhoods; LP-guided neighbourhood: 2195 assignments "
+        "; dive: 0 leaves, 0 LP-guided neighbourhoods; LP-guided neighbourhood: 2195 assignments "
         "free, rounded to 305,369.00, then 60 neighbourhoods;" in rounded.summary(0)
     )
     skipped = ScheduleOutcome([], 0, notes=["the master is far above its bound"])
@@ -364,29 +364,77 @@ def is_full_solution(model: cp_model.CpModel, solution: list[int]) -> bool:
     return solver.solve(work) == cp_model.OPTIMAL
 
 
-def test_a_dive_leaves_the_master_as_converged_and_the_rota_no_worse():
-    """A dive fixes clinicians' schedules in the master for a while and prices the others
-    again: afterwards every schedule is free again, so the master is back at its converged
-    value with everyone priced, and the rota is a full solution of the model, no worse than
-    the one given, valued as the model values it."""
+def _dive_from_converged(monkeypatch, stop_after_leaves: int):
+    """A dive on the busy week from its converged master, stopped once it has reached
+    ``stop_after_leaves`` leaves: (the dive's return, the outcome, the number of
+    clinicians left free at each pricing round it ran, the generation's state before and
+    after as (people, value), the rota given and its value)."""
     m, objectives, solution, value = solved_start(busy_week(Weights(preferences=25)))
     gen = _Generation(m, objectives, solution, fill_cap=0, seed=0, workers=1)
+    free_at_rounds: list[int] = []
+    plain_round = _Generation.round
+
+    def counted_round(self, *args, **kwargs):
+        free_at_rounds.append(len(self.people))
+        return plain_round(self, *args, **kwargs)
+
     try:
         while gen.round(5.0)[0]:
             pass
-        converged = gen.value
-        assert converged is not None
-        people = list(gen.people)
-        out = ScheduleOutcome(list(solution), value, master=converged, converged=True)
-        fixed_share = _dive(m.model, m, gen, out, 30.0, 0, 1, None, None)
+        before = (list(gen.people), gen.value)
+        monkeypatch.setattr(_Generation, "round", counted_round)
+        out = ScheduleOutcome(list(solution), value, master=gen.value, converged=True)
+        deepest = _dive(
+            m.model, m, gen, out, 120.0, 0, 1, None, lambda: out.leaves >= stop_after_leaves
+        )
     finally:
         gen.pool.shutdown()
-    assert 0 < fixed_share <= 1
-    assert gen.people == people
-    assert gen.value is not None and abs(gen.value - converged) <= 1e-6 * max(1, abs(converged))
+    return deepest, out, free_at_rounds, before, (gen.people, gen.value), (m, objectives, value)
+
+
+def test_a_dive_backtracks_at_its_leaves_and_leaves_the_master_as_converged(monkeypatch):
+    """At each leaf reached with most clinicians fixed, a dive undoes its last depths and
+    goes on down (more clinicians free again after a leaf than at it); whenever it stops,
+    every schedule is free again and the rota is a legal one no worse than the one given.
+    (Every leaf counts as deep here: this small week's master rises early; and the time
+    for backtracking is not what stops it.)"""
+    monkeypatch.setattr(schedules, "DIVE_DEEP", 0.0)
+    monkeypatch.setattr(schedules, "DIVE_BACKTRACK_TIMES", 1e6)
+    deepest, out, free_at_rounds, before, after, (m, objectives, value) = _dive_from_converged(
+        monkeypatch, stop_after_leaves=3
+    )
+    assert out.leaves == 3 and deepest >= schedules.DIVE_DEEP
+    assert any(
+        later > earlier for earlier, later in zip(free_at_rounds, free_at_rounds[1:], strict=False)
+    )
+    people, converged = before
+    assert after[0] == people
+    assert after[1] is not None and converged is not None
+    assert abs(after[1] - converged) <= 1e-6 * max(1, abs(converged))
     assert out.objective <= value
     assert expr_value(out.solution, objectives.soft()) == out.objective
     assert is_full_solution(m.model, out.solution)
+
+
+def test_no_time_for_backtracking_ends_the_dive_at_its_first_leaf(monkeypatch):
+    """Backtracking may take ``DIVE_BACKTRACK_TIMES`` the time of the first way down: with
+    none, the dive ends at its first leaf, however deep."""
+    monkeypatch.setattr(schedules, "DIVE_DEEP", 0.0)
+    monkeypatch.setattr(schedules, "DIVE_BACKTRACK_TIMES", 0.0)
+    _, out, _, before, after, _ = _dive_from_converged(monkeypatch, stop_after_leaves=3)
+    assert out.leaves == 1
+    assert after[0] == before[0]
+
+
+def test_a_leaf_with_too_few_clinicians_fixed_ends_the_dive(monkeypatch):
+    """A leaf reached with under ``DIVE_DEEP`` of the clinicians fixed (here: every leaf)
+    ends the dive there: no backtracking, one leaf, the dive's return below DIVE_DEEP."""
+    monkeypatch.setattr(schedules, "DIVE_DEEP", 1.01)
+    deepest, out, free_at_rounds, _, _, _ = _dive_from_converged(monkeypatch, stop_after_leaves=3)
+    assert out.leaves == 1 and deepest < schedules.DIVE_DEEP
+    assert all(
+        later <= earlier for earlier, later in zip(free_at_rounds, free_at_rounds[1:], strict=False)
+    )
 
 
 def test_the_lp_guided_neighbourhood_rounds_within_what_the_schedules_agree_on(monkeypatch):
@@ -477,14 +525,14 @@ def test_dives_take_the_lp_guided_neighbourhoods_place_only_when_they_fit(monkey
     dived = improve_by_schedules(
         m.model, m, objectives, solution, value, 30.0, dive_budget=30.0, **common
     )
-    assert dived.converged and dived.dives >= 1
-    assert f"dives: {dived.dives}, " in dived.summary(value)
+    assert dived.converged and dived.dived
+    assert f"dive: {dived.leaves} leaves, " in dived.summary(value)
     assert dived.objective <= value and is_full_solution(m.model, dived.solution)
     plain = improve_by_schedules(m.model, m, objectives, solution, value, 30.0, **common)
-    assert plain.converged and plain.dives == 0
+    assert plain.converged and not plain.dived
     assert 0 < plain.free <= ONE_SEARCH_MAX
     assert plain.neighbourhood_status != "" and plain.rounded is None
     monkeypatch.setattr(schedules, "ONE_SEARCH_MAX", 0)
     pieces = improve_by_schedules(m.model, m, objectives, solution, value, 30.0, **common)
-    assert pieces.converged and pieces.dives == 0
+    assert pieces.converged and not pieces.dived
     assert pieces.neighbourhood_status == "" and pieces.rounded is not None

@@ -73,9 +73,21 @@ LP_GUIDED_GAP = 0.05
 DIVE_RISE = 0.01  # a dive ends once a fix lifts the master this far above its converged value
 DIVE_ROUNDS = 5  # pricing rounds after each fix, at most
 DIVE_NEIGHBOURHOOD = 1.0  # seconds for each depth's LP-guided neighbourhood, at most
-DIVE_FIRST_NEIGHBOURHOOD = 0.2  # share of the clinicians fixed before neighbourhoods start
+# share of the clinicians fixed before neighbourhoods start: shallower ones are too large to
+# solve in their second (NRP 8: 300-460 assignments free, none proven optimal, none kept)
+DIVE_FIRST_NEIGHBOURHOOD = 0.5
 DIVE_COST = 2.5  # rounds of time per clinician a dive needs to go deep (NRP 8: 2.6-3.2)
-DIVE_CHOICES = 3  # a later dive fixes one of the heaviest this many at random, at each depth
+# at a leaf (the master risen, or everyone fixed) with at least DIVE_DEEP of the clinicians
+# fixed, the dive undoes its last DIVE_BACKTRACK depths and goes on, fixing one of the
+# DIVE_CHOICES heaviest at random at each depth: the last fixes are where a dive loses, and
+# the leaves near it are the cheapest other rosters to try (NRP 8: 1,308 where the dive's
+# first leaf gave 1,397; docs/benchmarks.md, "Backtracking at the dive's leaves"); for at
+# most DIVE_BACKTRACK_TIMES the time its first way down took (NRP 1, whose LP is 8% below
+# its optimum, took 5 ms a leaf: the whole model proves its optimum, not more leaves)
+DIVE_DEEP = 0.5
+DIVE_BACKTRACK = 3
+DIVE_CHOICES = 3
+DIVE_BACKTRACK_TIMES = 1.0
 # of the converged master's LP-guided neighbourhood's time, at most, to round it to a rota
 # (``_closest``; M: 0.4-0.8 s, NRP 12: 2.2 s, of 23-25 s at 60 s); the rest improves that rota
 ROUNDING_SHARE = 0.5
@@ -105,8 +117,9 @@ class ScheduleOutcome:
     neighbourhood_status: str = ""  # of its one search (dives' and fallback)
     rounded: int | None = None  # objective of its rounding (``_closest``), where one was found
     lp_neighbourhoods: int = 0  # neighbourhoods within it solved after the rounding
-    dives: int = 0  # dives through the schedule choice (``_dive``), in place of one LP-guided
-    dive_neighbourhoods: int = 0  # LP-guided neighbourhoods solved at the dives' depths
+    dived: bool = False  # a dive through the schedule choice (``_dive``) took its place
+    leaves: int = 0  # leaves the dive reached
+    dive_neighbourhoods: int = 0  # LP-guided neighbourhoods solved at the dive's depths
     improved: bool = False
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
@@ -135,16 +148,16 @@ class ScheduleOutcome:
         if self.proven:
             state += ", the rota proven optimal"
         steps = []
-        if self.dives:
+        if self.dived:
             steps.append(
-                f"dives: {self.dives}, {self.dive_neighbourhoods} LP-guided neighbourhoods"
+                f"dive: {self.leaves} leaves, {self.dive_neighbourhoods} LP-guided neighbourhoods"
             )
-        if self.rounded is not None:  # the converged master's, after the dives if any
+        if self.rounded is not None:  # the converged master's, after the dive if any
             steps.append(
                 f"LP-guided neighbourhood: {self.free} assignments free, rounded to "
                 f"{self.rounded / SCALE:,.2f}, then {self.lp_neighbourhoods} neighbourhoods"
             )
-        elif self.neighbourhood_status and not self.dives:
+        elif self.neighbourhood_status and not self.dived:
             steps.append(
                 f"LP-guided neighbourhood: {self.free} assignments free, "
                 f"{self.neighbourhood_status}"
@@ -582,7 +595,7 @@ def improve_by_schedules(
     ``budget`` seconds; at most ``1 - neighbourhood_share`` of it for the rounds, and for the
     LP-guided neighbourhood at most ``LP_GUIDED_TIMES`` the rounds' time. Where the
     rounds converge early enough that a dive (``_dive``) fits within ``dive_budget``
-    seconds, dives take the neighbourhood's place and may use that longer time.
+    seconds, a dive takes the neighbourhood's place and may use that longer time.
     ``fill_cap``: the fill level phase 1 reached (a row of the master). ``floor``: the
     least value the soft goals can take at or above a bound; once a round's bound lifts
     it to ``objective``, the rota given is proven optimal and the step ends there.
@@ -654,29 +667,34 @@ def improve_by_schedules(
         elif budget - spent() > 0.1 and not stopped() and not out.proven:
             rounds_seconds = spent() - rounds_started
             round_seconds = rounds_seconds / max(1, gen.rounds)
-            dived = out.converged and _dives(
-                model,
-                rota,
-                gen,
-                out,
-                DIVE_COST * len(gen.people) * round_seconds,
-                lambda: dive_budget - spent(),
-                seed,
-                workers,
-                solve,
-                stopped,
-            )
-            if dived:
-                pass  # the dives' neighbourhoods stood in for the LP-guided one
+            dive_seconds = DIVE_COST * len(gen.people) * round_seconds
+            tried = out.converged and bool(gen.people) and dive_seconds <= dive_budget - spent()
+            if tried:
+
+                def stop_diving() -> bool:  # stopped, or a rota at the bound: optimal
+                    bound = out.bound
+                    optimal = (
+                        bound is not None and floor is not None and floor(bound) >= out.objective
+                    )
+                    return stopped() or optimal
+
+                deepest = _dive(
+                    model, rota, gen, out, dive_budget - spent(), seed, workers, solve, stop_diving
+                )
+                # a master that rose above its bound with most clinicians still free: the
+                # schedule choice is far from whole, and the dive's neighbourhoods were few
+                out.dived = deepest >= DIVE_DEEP
+            if out.dived:
+                pass  # the dive's neighbourhoods stood in for the LP-guided one
             elif not out.near_optimum():
                 out.notes.append(
                     f"the master is more than {LP_GUIDED_GAP:.0%} above its bound: the "
                     "LP-guided neighbourhood's time is left to the neighbourhoods"
                 )
             elif budget - spent() > 0.1:
-                if out.dives:
+                if tried:
                     out.notes.append(
-                        "the dive fixed under half the clinicians before the master rose: "
+                        "the dive fixed under half the clinicians: "
                         "the LP-guided neighbourhood of the converged master followed"
                     )
                 _lp_guided(
@@ -698,39 +716,6 @@ def improve_by_schedules(
     return out
 
 
-def _dives(
-    model: cp_model.CpModel,
-    rota: RotaModel,
-    gen: _Generation,
-    out: ScheduleOutcome,
-    dive_seconds: float,
-    left: Callable[[], float],
-    seed: int,
-    workers: int,
-    solve: Callable[[cp_model.CpSolver, cp_model.CpModel], Any] | None,
-    stopped: Callable[[], bool],
-) -> bool:
-    """Dive while a dive (reckoned at ``dive_seconds``) fits in the time ``left()``: the
-    first fixes the heaviest clinician at each depth, later ones choose at random. Whether
-    the dives stood in for the converged master's LP-guided neighbourhood (False: no dive
-    fitted, or the last fixed under half the clinicians before the master rose)."""
-    works = bool(gen.people)
-    rng = None
-    while works and dive_seconds <= left() and not stopped():
-        before = out.objective
-        fixed_share = _dive(model, rota, gen, out, left(), seed, workers, solve, rng, stopped)
-        out.dives += 1
-        rng = np.random.default_rng(seed + out.dives)
-        # a master that rose above its bound with most clinicians still free: the schedule
-        # choice is far from whole, and another dive would fare the same
-        works = fixed_share >= 0.5
-        # a later dive fixes other clinicians first and may find what this one missed (NRP 8:
-        # 1,398 then 1,305), but one that improves nothing ends the dives
-        if out.objective >= before:
-            break
-    return works and out.dives > 0
-
-
 def _dive(
     model: cp_model.CpModel,
     rota: RotaModel,
@@ -740,24 +725,38 @@ def _dive(
     seed: int,
     workers: int,
     solve: Callable[[cp_model.CpSolver, cp_model.CpModel], Any] | None,
-    rng: np.random.Generator | None,
     stopped: Callable[[], bool] = lambda: False,
 ) -> float:
-    """One dive from the converged master: fix a clinician's heaviest schedule (every
-    clinician whose heaviest is whole, and one more: the heaviest of the rest, or with
-    ``rng`` one of the ``DIVE_CHOICES`` heaviest at random), price the others again for up
-    to ``DIVE_ROUNDS`` rounds, solve the LP-guided neighbourhood of that master, repeat;
-    until the master rises more than ``DIVE_RISE`` above the converged master, or every
-    clinician is fixed, or ``limit`` seconds, or ``stopped()``. The rota improves only
-    through the neighbourhoods: the dive's own choice of schedules is no rota while
-    clinicians are left, and the last fixes are where a dive loses. Leaves the master as
-    converged (its new schedules kept) and returns the share of clinicians fixed."""
+    """A dive from the converged master, for ``limit`` seconds or until ``stopped()``: fix
+    a clinician's heaviest schedule (every clinician whose heaviest is whole, and the
+    heaviest of the rest), price the others again for up to ``DIVE_ROUNDS`` rounds, solve
+    the LP-guided neighbourhood of that master, repeat; until a leaf: the master rises more
+    than ``DIVE_RISE`` above the converged master, or every clinician is fixed. A leaf
+    reached with under ``DIVE_DEEP`` of the clinicians fixed ends the dive; from a deeper
+    one it undoes its last ``DIVE_BACKTRACK`` depths and goes on, fixing from then on one
+    of the ``DIVE_CHOICES`` heaviest of the rest at random, for at most
+    ``DIVE_BACKTRACK_TIMES`` the time it took to reach its first leaf. The rota improves
+    only through the neighbourhoods: the dive's own choice of schedules is no rota while
+    clinicians are left. Leaves the master as converged (its new schedules kept) and
+    returns the largest share of clinicians it fixed."""
     started = perf_counter()
     master, people = gen.master, gen.people
     start_value = out.master
     assert start_value is not None
     free = {cl.c: cl for cl in people}
-    fixed_cols: list[int] = []
+    depths: list[list[tuple[_Clinician, int]]] = []  # (clinician, column) fixed at each depth
+    deepest = 0.0
+    rng: np.random.Generator | None = None  # the first way down takes the heaviest
+    retaken: int | None = None  # the clinician last chosen at the depth backtracked to
+
+    def fixed_share() -> float:
+        return (len(people) - len(free)) / len(people)
+
+    def reprice() -> None:
+        gen.people = list(free.values())
+        gen.centre = None  # the last duals are those of another master
+        gen.value = master.solve()
+
     try:
         while free and perf_counter() - started < limit and not stopped():
             heaviest = []
@@ -766,44 +765,56 @@ def _dive(
                 heaviest.append((weight, c, col))
             heaviest.sort(reverse=True)
             chosen = [item for item in heaviest if item[0] >= 1 - INTEGRAL_EPS]
-            rest = heaviest[len(chosen) :]
+            # where the dive backtracked to, another choice than the one that led to the leaf
+            rest = [item for item in heaviest[len(chosen) :] if item[1] != retaken]
+            retaken = None
             if rest:
                 pick = 0 if rng is None else int(rng.integers(min(DIVE_CHOICES, len(rest))))
                 chosen.append(rest[pick])
-            for _, c, col in chosen:
+            depths.append([(free.pop(c), col) for _, c, col in chosen])
+            for _, col in depths[-1]:
                 master.lp.h.changeColBounds(col, 1.0, 1.0)
-                fixed_cols.append(col)
-                del free[c]
-            gen.people = list(free.values())
-            gen.centre = None  # the last duals are those of another master
-            gen.value = master.solve()
+            deepest = max(deepest, fixed_share())
+            reprice()
             for _ in range(DIVE_ROUNDS):
                 if gen.value is None or not gen.people or perf_counter() - started >= limit:
                     break
                 added, _ = gen.round(PRICE_LIMIT)  # its bound is the restricted master's
                 if added == 0:
                     break
-            if gen.value is None or gen.value > start_value + DIVE_RISE * abs(start_value):
-                break
-            if len(people) - len(free) >= DIVE_FIRST_NEIGHBOURHOOD * len(people):
-                left = limit - (perf_counter() - started)
-                if left > 0.1:
-                    _lp_guided(
-                        model,
-                        rota,
-                        master,
-                        people,
-                        out,
-                        min(DIVE_NEIGHBOURHOOD, left),
-                        seed,
-                        workers,
-                        solve,
-                    )
-                    out.dive_neighbourhoods += 1
-        return (len(people) - len(free)) / max(1, len(people))
+            risen = gen.value is None or gen.value > start_value + DIVE_RISE * abs(start_value)
+            left = limit - (perf_counter() - started)
+            if not risen and fixed_share() >= DIVE_FIRST_NEIGHBOURHOOD and left > 0.1:
+                _lp_guided(
+                    model,
+                    rota,
+                    master,
+                    people,
+                    out,
+                    min(DIVE_NEIGHBOURHOOD, left),
+                    seed,
+                    workers,
+                    solve,
+                )
+                out.dive_neighbourhoods += 1
+            if risen or not free:
+                out.leaves += 1
+                if fixed_share() < DIVE_DEEP:
+                    break
+                if out.leaves == 1:
+                    limit = min(limit, (1 + DIVE_BACKTRACK_TIMES) * (perf_counter() - started))
+                for _ in range(min(DIVE_BACKTRACK, len(depths))):
+                    for cl, col in depths.pop():
+                        master.lp.h.changeColBounds(col, 0.0, INF)
+                        free[cl.c] = cl
+                        retaken = cl.c  # the last of a depth's fixes is its choice
+                rng = rng or np.random.default_rng(seed)
+                reprice()
+        return deepest
     finally:
-        for col in fixed_cols:
-            master.lp.h.changeColBounds(col, 0.0, INF)
+        for depth in depths:
+            for _, col in depth:
+                master.lp.h.changeColBounds(col, 0.0, INF)
         gen.people = people
         gen.centre = None
         gen.value = master.solve()
