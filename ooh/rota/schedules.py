@@ -765,8 +765,9 @@ def _dive(
                 heaviest.append((weight, c, col))
             heaviest.sort(reverse=True)
             chosen = [item for item in heaviest if item[0] >= 1 - INTEGRAL_EPS]
+            rest = heaviest[len(chosen) :]
             # where the dive backtracked to, another choice than the one that led to the leaf
-            rest = [item for item in heaviest[len(chosen) :] if item[1] != retaken]
+            rest = [item for item in rest if item[1] != retaken] or rest
             retaken = None
             if rest:
                 pick = 0 if rng is None else int(rng.integers(min(DIVE_CHOICES, len(rest))))
