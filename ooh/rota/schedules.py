@@ -80,10 +80,11 @@ DIVE_COST = 2.5  # rounds of time per clinician a dive needs to go deep (NRP 8: 
 # at a leaf (the master risen, or everyone fixed) with at least DIVE_DEEP of the clinicians
 # fixed, the dive undoes its last DIVE_BACKTRACK depths and goes on, fixing one of the
 # DIVE_CHOICES heaviest at random at each depth: the last fixes are where a dive loses, and
-# the leaves near it are the cheapest other rosters to try (NRP 8: 1,308 where the dive's
-# first leaf gave 1,397; docs/benchmarks.md, "Backtracking at the dive's leaves"); for at
-# most DIVE_BACKTRACK_TIMES the time its first way down took (NRP 1, whose LP is 8% below
-# its optimum, took 5 ms a leaf: the whole model proves its optimum, not more leaves)
+# the leaves near it are the cheapest other rosters to try (NRP 8 at 90 s: 1,304-1,307 on
+# five seeds, two of which end at 1,397-1,405 at 60 s; docs/benchmarks.md, "Backtracking
+# at the dive's leaves"); for at most DIVE_BACKTRACK_TIMES the time its first way down took
+# (NRP 1, whose LP is 8% below its optimum, took 5 ms a leaf: the whole model proves its
+# optimum, not more leaves)
 DIVE_DEEP = 0.5
 DIVE_BACKTRACK = 3
 DIVE_CHOICES = 3
@@ -733,8 +734,9 @@ def _dive(
     the LP-guided neighbourhood of that master, repeat; until a leaf: the master rises more
     than ``DIVE_RISE`` above the converged master, or every clinician is fixed. A leaf
     reached with under ``DIVE_DEEP`` of the clinicians fixed ends the dive; from a deeper
-    one it undoes its last ``DIVE_BACKTRACK`` depths and goes on, fixing from then on one
-    of the ``DIVE_CHOICES`` heaviest of the rest at random, for at most
+    one it undoes its last ``DIVE_BACKTRACK`` depths and goes on, fixing another clinician
+    than before at the depth it returns to, and from then on one of the ``DIVE_CHOICES``
+    heaviest of the rest at random, for at most
     ``DIVE_BACKTRACK_TIMES`` the time it took to reach its first leaf. The rota improves
     only through the neighbourhoods: the dive's own choice of schedules is no rota while
     clinicians are left. Leaves the master as converged (its new schedules kept) and
