@@ -40,7 +40,6 @@ from ooh.rota.schedules import (
     _dive,
     _Generation,
     _lp_guided,
-    _tailed_off,
     improve_by_schedules,
 )
 from ooh.rota.solve import (
@@ -303,10 +302,9 @@ def test_every_rounds_bound_is_at_most_the_converged_value():
     assert bounds[-1] >= optimum - 1e-3 * SCALE
 
 
-def test_a_bound_that_proves_the_rota_optimal_ends_the_step(monkeypatch):
+def test_a_bound_that_proves_the_rota_optimal_ends_the_step():
     """Once a round's bound, rounded up to a value the soft goals can take, reaches the
     rota's own value, no round or neighbourhood can improve it: the step ends there."""
-    monkeypatch.setattr(schedules, "TAILING", 0.0)  # without the floor: to convergence
     m, objectives, solution, value = solved_start(busy_week(Weights(preferences=25)))
     common = dict(fill_cap=0, seed=0, workers=1)
     whole = improve_by_schedules(m.model, m, objectives, solution, value, 30.0, **common)
@@ -319,31 +317,6 @@ def test_a_bound_that_proves_the_rota_optimal_ends_the_step(monkeypatch):
     assert stopped.neighbourhood_status == ""  # not run
     assert stopped.objective == value and stopped.solution == solution
     assert "proven optimal" in stopped.summary(value)
-
-
-def test_rounds_tail_off_once_the_master_is_near_its_bound():
-    near = schedules.TAILING * 1_000.0
-    assert _tailed_off(1_000.0, 1_000.0 - near)
-    assert not _tailed_off(1_000.0, 1_000.0 - 1.1 * near)
-    assert _tailed_off(-1_000.0, -1_000.0 - near)  # a negative master: a share of its size
-    assert not _tailed_off(None, 999.0) and not _tailed_off(1_000.0, None)
-
-
-def test_rounds_that_tail_off_end_the_rounds_as_if_converged(monkeypatch):
-    """With the master near enough to any bound, the rounds end after the first, tailed
-    off and not converged, and what follows treats the master as converged (the LP-guided
-    neighbourhood runs); with no nearness allowed, they run on to convergence."""
-    m, objectives, solution, value = solved_start(busy_week(Weights(preferences=25)))
-    common = dict(fill_cap=0, seed=0, workers=1)
-    monkeypatch.setattr(schedules, "TAILING", 0.0)
-    whole = improve_by_schedules(m.model, m, objectives, solution, value, 30.0, **common)
-    assert whole.converged and not whole.tailed_off and whole.rounds > 1
-    monkeypatch.setattr(schedules, "TAILING", math.inf)  # any bound is near enough
-    tailed = improve_by_schedules(m.model, m, objectives, solution, value, 30.0, **common)
-    assert tailed.tailed_off and not tailed.converged and tailed.rounds == 1
-    assert tailed.near_optimum() and tailed.neighbourhood_status != ""
-    assert ", tailed off," in tailed.summary(value)
-    assert tailed.objective <= value
 
 
 def test_the_summary_says_once_whether_the_lp_guided_neighbourhood_ran():
@@ -565,7 +538,6 @@ def test_dives_take_the_lp_guided_neighbourhoods_place_only_when_they_fit(monkey
     """With time for a dive (``dive_budget``) the step dives and says so; without, it
     solves the converged master's LP-guided neighbourhood: at once when it is small, a
     piece at a time (rounded, then improved there) when it is not."""
-    monkeypatch.setattr(schedules, "TAILING", 0.0)  # the rounds run to convergence
     m, objectives, solution, value = solved_start(busy_week(Weights(preferences=25)))
     common = dict(fill_cap=0, seed=0, workers=1)
     dived = improve_by_schedules(

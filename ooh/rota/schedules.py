@@ -16,11 +16,10 @@ own bound on the assignment model stays near zero). Column generation solves it:
 - **pricing** (CP-SAT, one clinician's own model: every hard rule but capacity, so every
   schedule it returns is legal for them; two clinicians at a time, one per worker thread):
   the schedule whose reduced cost under the master's duals is lowest. Rounds of pricing
-  and master alternate until no schedule improves the master, or the bound below shows
-  that none can improve it by more than ``TAILING`` of its value (tailing off). When
-  every clinician was priced in a round, the master's value plus each clinician's
-  (negative) least reduced cost is a proven lower bound on the soft goals (the Lagrangian
-  bound), whether or not the rounds have converged;
+  and master alternate until no schedule improves the master. When every clinician was
+  priced in a round, the master's value plus each clinician's (negative) least reduced
+  cost is a proven lower bound on the soft goals (the Lagrangian bound), whether or not
+  the rounds have converged;
 - **rota**: each assignment's share in the master's solution. Every assignment on which a
   clinician's schedules in that solution agree is fixed (worked or not): the rest of the
   whole model is an LP-guided neighbourhood. Its free assignments are rounded to the rota
@@ -61,14 +60,6 @@ SMOOTHING = 0.5  # weight of the last round's duals in pricing (0.3-0.5 fastest 
 ROUNDS_NEEDED = 20  # rounds to convergence to expect (NRP 1-12: 7-35): else not started
 PACE_SAMPLE = 3  # searches per worker before a first round's pace can stop it ...
 PACE_MARGIN = 2.0  # ... at this many times too slow (nearer cases: the round's own time)
-# the rounds' tail: the master falls ever more slowly before its last schedule is found,
-# and the last round, which finds none, prices everyone twice to the limit (NRP 8: its
-# last 8 of 31 rounds, 4.5 s of 13.5 s, lowered it from 1,296.62 to 1,296.57; ended by
-# this rule, they stop after 22-25); rounds whose master is within TAILING of its bound
-# have tailed off and count as converged for what follows. The master's own fall is no
-# sign of that (but see DIVE_TAILING): it stalls while the bound climbs where the master
-# is degenerate (the busy test week: 8 rounds at one value, its bound 3-26% below)
-TAILING = 1e-3
 # the LP-guided neighbourhood needs a master near its optimum: one still further than this
 # above its bound when the rounds' time ends mixes schedules that no rota is near, and its
 # neighbourhood found nothing there (M at half speed: 20-50% above, 2,300 assignments free);
@@ -82,8 +73,9 @@ LP_GUIDED_GAP = 0.05
 DIVE_RISE = 0.01  # a dive ends once a fix lifts the master this far above its converged value
 DIVE_ROUNDS = 5  # pricing rounds after each fix, at most
 # ... and none after one that lowered the master by less than this share of its value: a
-# depth needs the master only near enough to choose the next fix and to see a rise (NRP 8
-# at 60 s, seeds 0-9: 8 within 5% with it, 5 with the rounds' own rule, TAILING, at depths)
+# depth needs the master only near enough to choose the next fix and to see a rise, and
+# its last rounds, which find little, price everyone to the limit (NRP 8: the first way
+# down 17 s instead of 33 s; docs/benchmarks.md, "A depth's last rounds")
 DIVE_TAILING = 1e-4
 DIVE_NEIGHBOURHOOD = 1.0  # seconds for each depth's LP-guided neighbourhood, at most
 # share of the clinicians fixed before neighbourhoods start: shallower ones are too large to
@@ -97,7 +89,9 @@ DIVE_COST = 2.5  # rounds of time per clinician a dive needs to go deep (NRP 8: 
 # five seeds, two of which end at 1,397-1,405 at 60 s; docs/benchmarks.md, "Backtracking
 # at the dive's leaves"); for at most DIVE_BACKTRACK_TIMES the time its first way down took
 # (NRP 1, whose LP is 8% below its optimum, took 5 ms a leaf: the whole model proves its
-# optimum, not more leaves; NRP 8 at 60 s, seeds 0-9: 9 within 5% with twice, 8 with once)
+# optimum, not more leaves); twice since DIVE_TAILING made the first way down quicker:
+# with once, NRP 8's dive ended up to 13 s before its time, which the neighbourhoods after
+# seldom use (docs/benchmarks.md, "A depth's last rounds")
 DIVE_DEEP = 0.5
 DIVE_BACKTRACK = 3
 DIVE_CHOICES = 3
@@ -126,7 +120,6 @@ class ScheduleOutcome:
     rounds: int = 0
     schedules: int = 0
     converged: bool = False  # no schedule improves the master
-    tailed_off: bool = False  # or within ``TAILING`` of its bound (``_tailed_off``)
     proven: bool = False  # the bound proved the rota given optimal before convergence
     free: int = 0  # assignments left to the LP-guided neighbourhood
     neighbourhood_status: str = ""  # of its one search (dives' and fallback)
@@ -150,9 +143,8 @@ class ScheduleOutcome:
 
     def near_optimum(self) -> bool:
         """Whether the master's solution is one worth rounding to a rota (LP-guided): the
-        rounds converged or tailed off, or the master is within ``LP_GUIDED_GAP`` of its
-        bound."""
-        if self.converged or self.tailed_off:
+        rounds converged, or the master is within ``LP_GUIDED_GAP`` of its bound."""
+        if self.converged:
             return True
         if self.master is None or self.bound is None:
             return False
@@ -160,9 +152,7 @@ class ScheduleOutcome:
 
     def summary(self, start: int) -> str:
         """One line for the run information (``start``: the objective it started from)."""
-        state = (
-            "converged" if self.converged else "tailed off" if self.tailed_off else "not converged"
-        )
+        state = "converged" if self.converged else "not converged"
         if self.proven:
             state += ", the rota proven optimal"
         steps = []
@@ -612,7 +602,7 @@ def improve_by_schedules(
     the soft goals and equals ``objective``), then the LP-guided neighbourhood, within
     ``budget`` seconds; at most ``1 - neighbourhood_share`` of it for the rounds, and for the
     LP-guided neighbourhood at most ``LP_GUIDED_TIMES`` the rounds' time. Where the
-    rounds converge (or tail off) early enough that a dive (``_dive``) fits within ``dive_budget``
+    rounds converge early enough that a dive (``_dive``) fits within ``dive_budget``
     seconds, a dive takes the neighbourhood's place and may use that longer time.
     ``fill_cap``: the fill level phase 1 reached (a row of the master). ``floor``: the
     least value the soft goals can take at or above a bound; once a round's bound lifts
@@ -673,11 +663,10 @@ def improve_by_schedules(
                     f"{added} new schedules"
                 )
             out.converged = added == 0
-            out.tailed_off = not out.converged and _tailed_off(gen.value, out.bound)
             out.proven = (
                 out.bound is not None and floor is not None and floor(out.bound) >= objective
             )
-            if out.converged or out.tailed_off or out.proven:
+            if out.converged or out.proven:
                 break
         out.master = gen.value
         out.rounds = gen.rounds
@@ -687,8 +676,7 @@ def improve_by_schedules(
             rounds_seconds = spent() - rounds_started
             round_seconds = rounds_seconds / max(1, gen.rounds)
             dive_seconds = DIVE_COST * len(gen.people) * round_seconds
-            settled = out.converged or out.tailed_off
-            tried = settled and bool(gen.people) and dive_seconds <= dive_budget - spent()
+            tried = out.converged and bool(gen.people) and dive_seconds <= dive_budget - spent()
             if tried:
 
                 def stop_diving() -> bool:  # stopped, or a rota at the bound: optimal
@@ -749,7 +737,8 @@ def _dive(
 ) -> float:
     """A dive from the converged master, for ``limit`` seconds or until ``stopped()``: fix
     a clinician's heaviest schedule (every clinician whose heaviest is whole, and the
-    heaviest of the rest), price the others again for up to ``DIVE_ROUNDS`` rounds, solve
+    heaviest of the rest), price the others again for up to ``DIVE_ROUNDS`` rounds (fewer
+    once one lowers the master by less than ``DIVE_TAILING``), solve
     the LP-guided neighbourhood of that master, repeat; until a leaf: the master rises more
     than ``DIVE_RISE`` above the converged master, or every clinician is fixed. A leaf
     reached with under ``DIVE_DEEP`` of the clinicians fixed ends the dive; from a deeper
@@ -843,15 +832,9 @@ def _dive(
         gen.value = master.solve()
 
 
-def _tailed_off(master: float | None, bound: float | None) -> bool:
-    """Whether the master's value is within ``TAILING`` of a bound on it (None: the
-    master not solved, or no bound)."""
-    return master is not None and bound is not None and master - bound <= TAILING * abs(master)
-
-
 def _stalled(before: float, after: float | None) -> bool:
-    """Whether a round of a dive's depth lowered the master by less than
-    ``DIVE_TAILING`` of its value (None: the master not solved)."""
+    """Whether a round at a dive's depth lowered the master by less than ``DIVE_TAILING``
+    of its value (None: the master not solved)."""
     return after is None or before - after < DIVE_TAILING * abs(after)
 
 
