@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from itertools import pairwise
 
 from hypothesis import HealthCheck, event, given, settings
 from ortools.sat.python import cp_model
@@ -404,9 +405,7 @@ def test_a_dive_backtracks_at_its_leaves_and_leaves_the_master_as_converged(monk
         monkeypatch, stop_after_leaves=3
     )
     assert out.leaves == 3 and deepest >= schedules.DIVE_DEEP
-    assert any(
-        later > earlier for earlier, later in zip(free_at_rounds, free_at_rounds[1:], strict=False)
-    )
+    assert any(later > earlier for earlier, later in pairwise(free_at_rounds))
     people, converged = before
     assert after[0] == people
     assert after[1] is not None and converged is not None
@@ -432,9 +431,7 @@ def test_a_leaf_with_too_few_clinicians_fixed_ends_the_dive(monkeypatch):
     monkeypatch.setattr(schedules, "DIVE_DEEP", 1.01)
     deepest, out, free_at_rounds, _, _, _ = _dive_from_converged(monkeypatch, stop_after_leaves=3)
     assert out.leaves == 1 and deepest < schedules.DIVE_DEEP
-    assert all(
-        later <= earlier for earlier, later in zip(free_at_rounds, free_at_rounds[1:], strict=False)
-    )
+    assert all(later <= earlier for earlier, later in pairwise(free_at_rounds))
 
 
 def test_a_depth_of_a_dive_prices_again_only_while_its_rounds_lower_the_master(monkeypatch):
@@ -449,10 +446,10 @@ def test_a_depth_of_a_dive_prices_again_only_while_its_rounds_lower_the_master(m
             return _dive_from_converged(patch, stop_after_leaves=1)[2]
 
     untailed = free_at_rounds(0.0)
-    assert any(later == earlier for earlier, later in zip(untailed, untailed[1:], strict=False))
+    assert any(later == earlier for earlier, later in pairwise(untailed))
     tailed = free_at_rounds(math.inf)
     assert len(tailed) > 1
-    assert all(later < earlier for earlier, later in zip(tailed, tailed[1:], strict=False))
+    assert all(later < earlier for earlier, later in pairwise(tailed))
 
 
 def test_the_lp_guided_neighbourhood_rounds_within_what_the_schedules_agree_on(monkeypatch):
@@ -527,7 +524,7 @@ def test_each_better_rota_is_told_as_the_step_keeps_it(monkeypatch):
     assert out.improved and heard
     values = [v for v, _, _ in heard]
     assert values[0] < value
-    assert all(later < earlier for earlier, later in zip(values, values[1:], strict=False))
+    assert all(later < earlier for earlier, later in pairwise(values))
     assert (heard[-1][0], heard[-1][1]) == (out.objective, out.solution)
     for v, sol, bound in heard:
         assert expr_value(sol, objectives.soft()) == v
