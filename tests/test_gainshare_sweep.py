@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal as D
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,7 @@ def test_grid_points_share_the_same_draws(sample):
     # with common draws a higher threshold can only lower the chance of being paid
     for share in (D("40"), D("60")):
         chance = [p.metrics.p_paid_no_effect for p in result.points if p.values[1] == share]
-        assert all(a >= b for a, b in zip(chance, chance[1:], strict=False))
+        assert all(a >= b for a, b in pairwise(chance))
         assert chance[0] > chance[-1]
     # a bigger share pays more at every threshold
     for a, b in zip(result.points[::2], result.points[1::2], strict=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -74,7 +75,7 @@ def test_threshold_falls_with_population_and_matches_at_the_contract_size(sample
     assert [row.population for row in result.table] == sorted(
         row.population for row in result.table
     )
-    assert all(a >= b for a, b in zip(pcts, pcts[1:], strict=False))
+    assert all(a >= b for a, b in pairwise(pcts))
     assert pcts[0] > 2 * pcts[-1]
     own = [row for row in result.table if row.is_contract]
     assert len(own) == 1 and own[0].population == result.population

@@ -22,6 +22,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -725,7 +726,7 @@ def _read_population_table(t: _Table, raw: Any) -> tuple[tuple[int, Decimal], ..
             )
             return None
         points.append((n, pct))
-    if any(b[0] <= a[0] for a, b in zip(points, points[1:], strict=False)):
+    if any(b[0] <= a[0] for a, b in pairwise(points)):
         t.error("table", "populations must be in increasing order")
         return None
     return tuple(points)
@@ -771,17 +772,13 @@ def _check_tier_order(t: _Table, side: str, basis: str, tiers: list[Tier]) -> No
     bounds = [tier.up_to for tier in tiers if tier.up_to is not None]
     if basis == "ratio":
         if side == "gain":
-            ok = all(0 < b < 1 for b in bounds) and all(
-                b < a for a, b in zip(bounds, bounds[1:], strict=False)
-            )
+            ok = all(0 < b < 1 for b in bounds) and all(b < a for a, b in pairwise(bounds))
             rule = "ratios below 1, falling from tier to tier (e.g. 0.95 then 0.90)"
         else:
-            ok = all(b > 1 for b in bounds) and all(
-                b > a for a, b in zip(bounds, bounds[1:], strict=False)
-            )
+            ok = all(b > 1 for b in bounds) and all(b > a for a, b in pairwise(bounds))
             rule = "ratios above 1, rising from tier to tier (e.g. 1.05 then 1.10)"
     else:
-        ok = all(b > a for a, b in zip(bounds, bounds[1:], strict=False))
+        ok = all(b > a for a, b in pairwise(bounds))
         rule = "£ savings levels rising from tier to tier"
     if not ok:
         t.error("tiers", f"tiers out of order or overlapping: up_to must be {rule}")

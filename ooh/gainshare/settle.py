@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +185,7 @@ def interpolate_table(population: int, table: Sequence[tuple[int, Decimal]]) -> 
     """% from a (population, %) table: linear between points, flat beyond the ends; 4 dp."""
     if population <= table[0][0]:
         return table[0][1]
-    for (n0, p0), (n1, p1) in zip(table, table[1:], strict=False):
+    for (n0, p0), (n1, p1) in pairwise(table):
         if population < n1:
             return round_to(p0 + (p1 - p0) * Decimal(population - n0) / Decimal(n1 - n0), 4)
     return table[-1][1]

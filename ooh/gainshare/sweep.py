@@ -270,7 +270,7 @@ def _check_contract(contract: Contract, key: str) -> None:
             raise OohError(f"--vary {key}: {name}.threshold.type {t.type!r} needs a value")
         bounds = [tier.up_to for tier in side.tiers if tier.up_to is not None]
         falling = contract.savings.basis == "ratio" and name == "gain"
-        pairs = list(zip(bounds, bounds[1:], strict=False))
+        pairs = list(itertools.pairwise(bounds))
         if any((b >= a) if falling else (b <= a) for a, b in pairs):
             raise OohError(f"--vary {key}: puts the {name} tiers out of order")
         if side.cap_amount is not None and side.cap_amount < side.minimum_payout:

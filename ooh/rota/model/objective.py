@@ -13,6 +13,7 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
 from functools import reduce
+from itertools import pairwise
 
 from ortools.sat.python import cp_model
 
@@ -110,7 +111,7 @@ def add_places(m: RotaModel) -> dict[int, list[cp_model.IntVar]]:
         for k, lit in enumerate(lits):
             if k >= len(cands):
                 m.model.add(lit == 0)  # fewer eligible people than places
-        for a, b in zip(lits, lits[1:], strict=False):
+        for a, b in pairwise(lits):
             m.model.add_implication(b, a)
         people = cp_model.LinearExpr.sum([m.x[(c, s)] for c in cands])
         filled = cp_model.LinearExpr.sum(lits)
