@@ -81,7 +81,13 @@ DIVE_NEIGHBOURHOOD = 1.0  # seconds for each depth's LP-guided neighbourhood, at
 # share of the clinicians fixed before neighbourhoods start: shallower ones are too large to
 # solve in their second (NRP 8: 300-460 assignments free, none proven optimal, none kept)
 DIVE_FIRST_NEIGHBOURHOOD = 0.5
-DIVE_COST = 2.5  # rounds of time per clinician a dive needs to go deep (NRP 8: 2.6-3.2)
+# rounds of time per clinician a dive is reckoned to need: it is tried only where that much
+# time is left. Its first way down takes 0.8-2.1 (NRP 5-9 at 60 s; 8: 1.3 since
+# DIVE_TAILING, 2.6-3.2 before). At 2.5, NRP 8's reckoning (30-39 s) nearly met its time
+# (39-41 s): on a slower run the dive was not tried and the rota ended at 1,400-1,500 (at
+# 45 s: 0 of 5 seeds within 5%, 5 of 5 at 1.5; docs/benchmarks.md, "The time a dive is
+# reckoned to need")
+DIVE_COST = 1.5
 # at a leaf (the master risen, or everyone fixed) with at least DIVE_DEEP of the clinicians
 # fixed, the dive undoes its last DIVE_BACKTRACK depths and goes on, fixing one of the
 # DIVE_CHOICES heaviest at random at each depth: the last fixes are where a dive loses, and
