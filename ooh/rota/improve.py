@@ -29,6 +29,9 @@ from ooh.rota.model.variables import RotaModel
 FIRST_SIZE = 60  # free assignments in a kind's first neighbourhood
 MIN_SIZE = 8
 GROW, SHRINK = 1.25, 0.75
+FAST_GROW = 2.0  # ... and a neighbourhood proven within QUICK of its time limit doubles
+QUICK = 0.25
+EXHAUSTING = 0.25  # share of the assignments free in a neighbourhood that sets its kind aside
 FOCUS = 0.7  # share of neighbourhoods started at a shift short of people
 PATIENCE = 24  # neighbourhoods in a row without improvement: the loop has stalled
 SUB_LIMIT = 0.5  # seconds (or deterministic time) per neighbourhood, at most ...
@@ -48,6 +51,9 @@ class Kind:
     size: float = FIRST_SIZE
     tried: int = 0
     improved: int = 0
+    # it freed all it can reach (fewer than asked, or EXHAUSTING of the rota) and that held
+    # nothing better: set aside until the rota improves
+    exhausted: bool = False
 
 
 @dataclass
@@ -254,31 +260,51 @@ def improve(
         left = budget - spent()
         if left < min(0.2, sub_limit) or (floor is not None and best.objective <= floor):
             break
-        kind = kinds[round_no % len(kinds)]
+        ready = [k for k in kinds if not k.exhausted]
+        if not ready:  # every shape has been searched as far as it reaches
+            break
+        kind = ready[round_no % len(ready)]
         round_no += 1
         # mostly around shifts still short of people; sometimes anywhere (diversity)
         focus = short(best.solution) if rng.random() < FOCUS else []
-        free = kind.pick(m, rng, round(max(MIN_SIZE, kind.size) * spread), focus)
+        asked = round(max(MIN_SIZE, kind.size) * spread)
+        free = kind.pick(m, rng, asked, focus)
+        # the shape can free no more (e.g. a whole role), or frees a large part of the rota
+        reached_all = len(free) < asked
         if within is not None:
             free &= within
+        reached_all = reached_all or len(free) >= EXHAUSTING * len(x_indices)
         for i in free:
             free_variable(domains[i])
-        status, solver = run(min(sub_limit, left))
+        limit = min(sub_limit, left)
+        status, solver = run(limit)
         kind.tried += 1
         improved = accept(status, solver, kind)
         # every assignment was free and the solve proven: the rota is optimal (in the part)
         proven_optimal = status == cp_model.OPTIMAL and len(free) >= len(x_indices)
-        # a neighbourhood proven within its time can grow; one that ran out shrinks
+        # a neighbourhood proven within its time can grow (fast when proven in a fraction
+        # of it); one that ran out shrinks
         whole = kind.size >= len(x_indices)
-        kind.size *= GROW if status == cp_model.OPTIMAL else SHRINK
+        took = solver.response_proto.deterministic_time if deterministic else solver.wall_time
+        if status != cp_model.OPTIMAL:
+            kind.size *= SHRINK
+        else:
+            kind.size *= FAST_GROW if took < QUICK * limit else GROW
         kind.size = min(max(kind.size, MIN_SIZE), len(x_indices))
         # one proven with nothing better says it was too small, not that the search has
         # stalled, until it is the whole rota (NRP 12: 24 neighbourhoods of up to 358
         # assignments, all proven, ended the loop after 0.9 s; larger ones later found 100-300)
+        # or all its shape reaches (the realistic sample's phase 1: 95 neighbourhoods in
+        # 12.6 s, up to a whole role's, proved nothing better; the whole model then proved
+        # its 3 open places unfillable in 3 s): then the kind is set aside
         if improved:
             stalled = 0
+            for k in kinds:
+                k.exhausted = False
         elif status != cp_model.OPTIMAL or whole:
             stalled += 1
+        if status == cp_model.OPTIMAL and not improved and reached_all:
+            kind.exhausted = True
         for i in free:
             fix_variable(domains[i], best.solution[i])
         best.neighbourhoods += 1
@@ -286,7 +312,11 @@ def improve(
             break
     best.seconds = perf_counter() - started
     best.deterministic_time = used
-    best.by_kind = {k.name: f"{k.improved}/{k.tried} improved, size {k.size:.0f}" for k in kinds}
+    best.by_kind = {
+        k.name: f"{k.improved}/{k.tried} improved, size {k.size:.0f}"
+        + (", set aside" if k.exhausted else "")
+        for k in kinds
+    }
     return best
 
 
