@@ -99,13 +99,40 @@ def test_never_worse_than_an_optimal_start():
     assert out.improvements == 0
 
 
-def test_neighbourhoods_proven_with_nothing_better_grow_until_their_kinds_are_set_aside():
+def test_neighbourhoods_proven_with_nothing_better_grow_to_the_whole_rota_before_it_stops():
     """Neighbourhoods solved to optimality without an improvement were too small: the loop
     goes on, each kind growing, not after a fixed number of them (on NRP 12 the loop once
-    ended at 358 assignments). A kind is set aside once it has freed all its shape reaches,
+    ended at 358 assignments), until one frees the whole rota: proven, that one proves the
+    rota optimal, and the loop ends there."""
+    data = rota(
+        [person(f"C{i}", hourly_rate=80.0 + i) for i in range(12)],
+        [line("DAY", "08:00", "18:00", needed=2), line("EVE", "18:30", "22:00", needed=1)],
+        weeks=4,
+    )
+    shifts = build_shifts(data)
+    built = build_model(data, shifts)
+    model, objectives = built.rota.model, built.objectives
+    model.minimize(objectives.soft())
+    start = first_solution(model)
+    start_value = expr_value(start, objectives.soft())
+    assignments = len(built.rota.x)
+    # more than each of the three kinds reaches in PATIENCE proven neighbourhoods
+    assert assignments > FIRST_SIZE * GROW ** (PATIENCE // 3)
+    out = improve(model, built.rota, start, start_value, budget=60.0, deterministic=True)
+    sizes = [int(text.rsplit("size ", 1)[1]) for text in out.by_kind.values()]
+    assert max(sizes) == assignments
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(model) == cp_model.OPTIMAL
+    assert out.objective == round(solver.objective_value)
+
+
+def test_handing_over_sets_aside_kinds_that_freed_a_quarter_of_the_rota_with_nothing_better():
+    """Handing over (phase 1), a kind is set aside once it has freed all its shape reaches,
     or a quarter of the rota, with nothing better; when every kind is, the loop ends and
     leaves its time to the whole model's search (on the realistic sample's phase 1 the loop
-    went on for 12.6 s, where the whole model then proved the rota optimal in 3 s)."""
+    went on for 12.6 s, where the whole model then proved the rota optimal in 3 s). Until
+    then proven neighbourhoods grow, past where PATIENCE of them would have stopped."""
     data = rota(
         [person(f"C{i}", hourly_rate=80.0 + i) for i in range(12)],
         [line("DAY", "08:00", "18:00", needed=2), line("EVE", "18:30", "22:00", needed=1)],
@@ -122,7 +149,9 @@ def test_neighbourhoods_proven_with_nothing_better_grow_until_their_kinds_are_se
     # neighbourhoods growing by GROW
     assert EXHAUSTING * assignments > FIRST_SIZE * GROW ** (PATIENCE // 3)
     budget = 60.0
-    out = improve(model, built.rota, start, start_value, budget=budget, deterministic=True)
+    out = improve(
+        model, built.rota, start, start_value, budget=budget, deterministic=True, hand_over=True
+    )
     assert len(out.by_kind) == 3
     assert all(text.endswith(", set aside") for text in out.by_kind.values())
     sizes = [int(text.split("size ", 1)[1].split(",")[0]) for text in out.by_kind.values()]

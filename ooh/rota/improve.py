@@ -29,9 +29,11 @@ from ooh.rota.model.variables import RotaModel
 FIRST_SIZE = 60  # free assignments in a kind's first neighbourhood
 MIN_SIZE = 8
 GROW, SHRINK = 1.25, 0.75
-FAST_GROW = 2.0  # ... and a neighbourhood proven within QUICK of its time limit doubles
+# handing over (``improve``'s hand_over): a neighbourhood proven within QUICK of its time
+# limit doubles, and one with EXHAUSTING of the assignments free sets its kind aside
+FAST_GROW = 2.0
 QUICK = 0.25
-EXHAUSTING = 0.25  # share of the assignments free in a neighbourhood that sets its kind aside
+EXHAUSTING = 0.25
 FOCUS = 0.7  # share of neighbourhoods started at a shift short of people
 PATIENCE = 24  # neighbourhoods in a row without improvement: the loop has stalled
 SUB_LIMIT = 0.5  # seconds (or deterministic time) per neighbourhood, at most ...
@@ -51,8 +53,8 @@ class Kind:
     size: float = FIRST_SIZE
     tried: int = 0
     improved: int = 0
-    # it freed all it can reach (fewer than asked, or EXHAUSTING of the rota) and that held
-    # nothing better: set aside until the rota improves
+    # handing over: it freed all it can reach (fewer than asked, or EXHAUSTING of the rota)
+    # and that held nothing better; set aside until the rota improves
     exhausted: bool = False
 
 
@@ -157,6 +159,7 @@ def improve(
     floor: int | None = None,
     gaps_only: bool = False,
     within: set[int] | None = None,
+    hand_over: bool = False,
 ) -> Outcome:
     """Re-solve neighbourhoods of ``solution`` (a full solution of ``model``, whose
     objective is set and equals ``objective``) for ``budget`` seconds (deterministic time
@@ -164,7 +167,12 @@ def improve(
     lists the shifts still short of people, where neighbourhoods start; ``gaps_only``: only
     the first neighbourhood (every candidate of those shifts). ``within``: the assignment
     variables a neighbourhood may free (every other one is fixed in ``model`` already);
-    by default all. Returns the best solution found, never a worse one."""
+    by default all. ``hand_over``: where the whole model's search that follows can prove
+    what neighbourhoods cannot (phase 1: that no one can take the places still open), a
+    shape that freed all it reaches (a whole role) or a quarter of the rota with nothing
+    better is set aside until the rota improves, and the loop ends once every shape is;
+    neighbourhoods proven in a fraction of their time double, to get there soon. Returns
+    the best solution found, never a worse one."""
     rng = random.Random(seed)
     kinds = [Kind("clinicians", clinicians), Kind("dates", dates), Kind("block", block)]
     every = [v.index for v in m.x.values()]
@@ -269,8 +277,7 @@ def improve(
         focus = short(best.solution) if rng.random() < FOCUS else []
         asked = round(max(MIN_SIZE, kind.size) * spread)
         free = kind.pick(m, rng, asked, focus)
-        # the shape can free no more (e.g. a whole role), or frees a large part of the rota
-        reached_all = len(free) < asked
+        reached_all = len(free) < asked  # the shape can free no more (e.g. a whole role)
         if within is not None:
             free &= within
         reached_all = reached_all or len(free) >= EXHAUSTING * len(x_indices)
@@ -282,28 +289,27 @@ def improve(
         improved = accept(status, solver, kind)
         # every assignment was free and the solve proven: the rota is optimal (in the part)
         proven_optimal = status == cp_model.OPTIMAL and len(free) >= len(x_indices)
-        # a neighbourhood proven within its time can grow (fast when proven in a fraction
-        # of it); one that ran out shrinks
+        # a neighbourhood proven within its time can grow; one that ran out shrinks
         whole = kind.size >= len(x_indices)
         took = solver.response_proto.deterministic_time if deterministic else solver.wall_time
         if status != cp_model.OPTIMAL:
             kind.size *= SHRINK
         else:
-            kind.size *= FAST_GROW if took < QUICK * limit else GROW
+            kind.size *= FAST_GROW if hand_over and took < QUICK * limit else GROW
         kind.size = min(max(kind.size, MIN_SIZE), len(x_indices))
         # one proven with nothing better says it was too small, not that the search has
         # stalled, until it is the whole rota (NRP 12: 24 neighbourhoods of up to 358
         # assignments, all proven, ended the loop after 0.9 s; larger ones later found 100-300)
-        # or all its shape reaches (the realistic sample's phase 1: 95 neighbourhoods in
-        # 12.6 s, up to a whole role's, proved nothing better; the whole model then proved
-        # its 3 open places unfillable in 3 s): then the kind is set aside
         if improved:
             stalled = 0
             for k in kinds:
                 k.exhausted = False
         elif status != cp_model.OPTIMAL or whole:
             stalled += 1
-        if status == cp_model.OPTIMAL and not improved and reached_all:
+        # handing over (the realistic sample's phase 1: 95 neighbourhoods in 12.6 s, up to
+        # whole roles', proved nothing better; the whole model then proved its 3 open
+        # places unfillable in 3 s)
+        if hand_over and status == cp_model.OPTIMAL and not improved and reached_all:
             kind.exhausted = True
         for i in free:
             fix_variable(domains[i], best.solution[i])

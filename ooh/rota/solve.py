@@ -187,6 +187,7 @@ def _solve(
         short: Callable[[list[int]], list[int]],
         floor: int | None = None,
         gaps_only: bool = False,
+        hand_over: bool = False,
     ) -> Outcome:
         """Improve ``start`` (objective ``value``) by re-solving neighbourhoods."""
         nonlocal used
@@ -214,6 +215,7 @@ def _solve(
             short=short,
             floor=floor,
             gaps_only=gaps_only,
+            hand_over=hand_over,
         )
         used += out.deterministic_time
         # in deterministic mode the clock stays out of what is recorded (the run's account
@@ -318,6 +320,7 @@ def _solve(
                 floor=0,
                 short=lambda sol: short_of(required_places, sol),
                 gaps_only=gaps_only,
+                hand_over=True,  # the whole model proves a fill level; neighbourhoods cannot
             )
             solution, best_fill = out.solution, out.objective
 
