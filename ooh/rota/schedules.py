@@ -162,7 +162,7 @@ class ScheduleOutcome:
         if self.proven:
             state += ", the rota proven optimal"
         steps = []
-        if self.dived:
+        if self.dived or self.leaves:
             steps.append(
                 f"dive: {self.leaves} leaves, {self.dive_neighbourhoods} LP-guided neighbourhoods"
             )
@@ -696,8 +696,10 @@ def improve_by_schedules(
                     model, rota, gen, out, dive_budget - spent(), seed, workers, solve, stop_diving
                 )
                 # a master that rose above its bound with most clinicians still free: the
-                # schedule choice is far from whole, and the dive's neighbourhoods were few
-                out.dived = deepest >= DIVE_DEEP
+                # schedule choice is far from whole, and the dive's neighbourhoods were few;
+                # or it rose at every depth where a neighbourhood would be solved (S, 2 of
+                # 8 solves at 60 s: 3 leaves, no neighbourhood, the rota left as it was)
+                out.dived = deepest >= DIVE_DEEP and out.dive_neighbourhoods > 0
             if out.dived:
                 pass  # the dive's neighbourhoods stood in for the LP-guided one
             elif not out.near_optimum():
@@ -707,9 +709,14 @@ def improve_by_schedules(
                 )
             elif budget - spent() > 0.1:
                 if tried:
+                    why = (
+                        "fixed under half the clinicians"
+                        if deepest < DIVE_DEEP
+                        else "solved no neighbourhood"
+                    )
                     out.notes.append(
-                        "the dive fixed under half the clinicians: "
-                        "the LP-guided neighbourhood of the converged master followed"
+                        f"the dive {why}: the LP-guided neighbourhood of the converged "
+                        "master followed"
                     )
                 _lp_guided(
                     model,
