@@ -99,18 +99,22 @@ def test_never_worse_than_an_optimal_start():
     assert out.improvements == 0
 
 
+def twelve_on_two_lines(weeks: int):
+    """The model of 12 clinicians on a day line (2 needed) and an evening line (1)."""
+    data = rota(
+        [person(f"C{i}", hourly_rate=80.0 + i) for i in range(12)],
+        [line("DAY", "08:00", "18:00", needed=2), line("EVE", "18:30", "22:00", needed=1)],
+        weeks=weeks,
+    )
+    return build_model(data, build_shifts(data))
+
+
 def test_neighbourhoods_proven_with_nothing_better_grow_to_the_whole_rota_before_it_stops():
     """Neighbourhoods solved to optimality without an improvement were too small: the loop
     goes on, each kind growing, not after a fixed number of them (on NRP 12 the loop once
     ended at 358 assignments), until one frees the whole rota: proven, that one proves the
     rota optimal, and the loop ends there."""
-    data = rota(
-        [person(f"C{i}", hourly_rate=80.0 + i) for i in range(12)],
-        [line("DAY", "08:00", "18:00", needed=2), line("EVE", "18:30", "22:00", needed=1)],
-        weeks=4,
-    )
-    shifts = build_shifts(data)
-    built = build_model(data, shifts)
+    built = twelve_on_two_lines(weeks=4)
     model, objectives = built.rota.model, built.objectives
     model.minimize(objectives.soft())
     start = first_solution(model)
@@ -133,13 +137,7 @@ def test_handing_over_sets_aside_kinds_that_freed_a_quarter_of_the_rota_with_not
     leaves its time to the whole model's search (on the realistic sample's phase 1 the loop
     went on for 12.6 s, where the whole model then proved the rota optimal in 3 s). Until
     then proven neighbourhoods grow, past where PATIENCE of them would have stopped."""
-    data = rota(
-        [person(f"C{i}", hourly_rate=80.0 + i) for i in range(12)],
-        [line("DAY", "08:00", "18:00", needed=2), line("EVE", "18:30", "22:00", needed=1)],
-        weeks=10,
-    )
-    shifts = build_shifts(data)
-    built = build_model(data, shifts)
+    built = twelve_on_two_lines(weeks=10)
     model, objectives = built.rota.model, built.objectives
     start = first_solution(model)  # before the objective is set: not the empty rota
     model.minimize(objectives.soft())

@@ -561,17 +561,9 @@ def test_a_dive_that_solved_no_neighbourhood_leaves_its_place_to_the_lp_guided_o
     m, objectives, solution, value = solved_start(busy_week(Weights(preferences=25)))
     monkeypatch.setattr(schedules, "DIVE_FIRST_NEIGHBOURHOOD", 1.01)  # never reached
     monkeypatch.setattr(schedules, "DIVE_DEEP", 0.0)  # every leaf counts as deep
+    common = dict(fill_cap=0, seed=0, workers=1)
     out = improve_by_schedules(
-        m.model,
-        m,
-        objectives,
-        solution,
-        value,
-        30.0,
-        dive_budget=30.0,
-        fill_cap=0,
-        seed=0,
-        workers=1,
+        m.model, m, objectives, solution, value, 30.0, dive_budget=30.0, **common
     )
     assert out.converged and out.leaves > 0 and out.dive_neighbourhoods == 0
     assert not out.dived
