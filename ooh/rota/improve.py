@@ -230,6 +230,10 @@ def improve(
         used += solver.response_proto.deterministic_time
         return status, solver
 
+    def took(solver: cp_model.CpSolver) -> float:
+        """A sub-solve's time, in the units of the budget."""
+        return solver.response_proto.deterministic_time if deterministic else solver.wall_time
+
     # first, the gaps: every candidate of every shift short of people free, so any place
     # someone can take without other changes is taken. Mostly this solve's time is copying
     # and presolving the whole model: a neighbourhood gets several times that, and on a
@@ -240,7 +244,7 @@ def improve(
     for i in gaps:
         free_variable(domains[i])
     status, solver = run(budget / 4)
-    base = solver.response_proto.deterministic_time if deterministic else solver.wall_time
+    base = took(solver)
     accept(status, solver, None)
     for i in gaps:
         fix_variable(domains[i], best.solution[i])
@@ -258,8 +262,7 @@ def improve(
         # nothing free, and let it time the loop only if it is much quicker (where both are
         # mostly the copy and presolve of the model, the gaps step decides as before)
         empty_status, solver = run(min(budget / 4, budget - spent()))
-        empty = solver.response_proto.deterministic_time if deterministic else solver.wall_time
-        status, base = loop_timing(status, base, empty_status, empty)
+        status, base = loop_timing(status, base, empty_status, took(solver))
     sub_limit = max(SUB_LIMIT, OVERHEAD_TIMES * base)
     start_loop = worth_it()
     round_no = 0
@@ -291,11 +294,10 @@ def improve(
         proven_optimal = status == cp_model.OPTIMAL and len(free) >= len(x_indices)
         # a neighbourhood proven within its time can grow; one that ran out shrinks
         whole = kind.size >= len(x_indices)
-        took = solver.response_proto.deterministic_time if deterministic else solver.wall_time
         if status != cp_model.OPTIMAL:
             kind.size *= SHRINK
         else:
-            kind.size *= FAST_GROW if hand_over and took < QUICK * limit else GROW
+            kind.size *= FAST_GROW if hand_over and took(solver) < QUICK * limit else GROW
         kind.size = min(max(kind.size, MIN_SIZE), len(x_indices))
         # one proven with nothing better says it was too small, not that the search has
         # stalled, until it is the whole rota (NRP 12: 24 neighbourhoods of up to 358
