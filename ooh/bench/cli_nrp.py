@@ -27,7 +27,8 @@ import click
     show_default=True,
     type=click.IntRange(min=1),
     help="Solve every instance this many times, with seeds SEED, SEED+1, ...: the table then "
-    "shows each instance's spread and judges the targets run by run.",
+    "shows each instance's spread and judges the targets run by run and on each instance's "
+    "mean gap over the runs.",
 )
 @click.option(
     "--json",

@@ -51,7 +51,7 @@ def _floats(text: str, what: str) -> list[float]:
     show_default=True,
     type=click.IntRange(min=1),
     help="Solve every size this many times, with search seeds 0, 1, ...: one 60 s solve is "
-    "one draw of its result.",
+    "one draw of its result, and M's target is judged run by run and on the mean gap.",
 )
 @click.option(
     "--build-only",

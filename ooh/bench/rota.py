@@ -306,6 +306,7 @@ def targets(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     def run_of(row: dict[str, Any]) -> str:
         return f", search seed {row.get('search_seed', 0)}" if solves[row["size"]] > 1 else ""
 
+    m_gaps: list[float | None] = []  # M's gap at 60 s, run by run (None: no bound yet)
     for row in rows:
         if (
             row.get("size") == "M"
@@ -315,6 +316,7 @@ def targets(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             cp = next(c for c in row["checkpoints"] if c["t"] == TARGET_GAP_M_SECONDS)
             gap = cp["gap_pct"]
             ok = cp["phase"] in ("2", "done") and gap is not None and gap <= 100 * TARGET_GAP_M
+            m_gaps.append(gap if cp["phase"] in ("2", "done") else None)
             found.append(
                 {
                     "target": "M within 1% of its proven bound at 60 s",
@@ -348,6 +350,8 @@ def targets(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                     "met": ok,
                 }
             )
+    if len(m_gaps) > 1:
+        found.append(m_over_runs(m_gaps))
     curve = build_curve(rows)
     if curve["slope"] is not None and curve["points"] >= 3:  # two points say little
         found.append(
@@ -358,6 +362,27 @@ def targets(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
             }
         )
     return found
+
+
+def m_over_runs(gaps: Sequence[float | None]) -> dict[str, Any]:
+    """M's target judged on its mean gap at 60 s over several runs, as results of a search
+    that differs from run to run are judged (docs/benchmarks.md, "Protocol"); a run with no
+    proven bound by 60 s misses it."""
+    limit = 100 * TARGET_GAP_M
+    within = sum(g is not None and g <= limit for g in gaps)
+    counted = f"{within} of {len(gaps)} runs within {limit:g}% alone"
+    known = [g for g in gaps if g is not None]
+    if len(known) < len(gaps):
+        measured, met = f"a run with no proven bound by 60 s; {counted}", False
+    else:
+        mean = sum(known) / len(known)
+        measured = f"mean gap {mean:.2f}% at 60 s over {len(gaps)} runs; {counted}"
+        met = mean <= limit
+    return {
+        "target": "M within 1% of its proven bound at 60 s, over the runs",
+        "measured": measured,
+        "met": met,
+    }
 
 
 def build_curve(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -206,13 +206,20 @@ def table_markdown(rows: list[Row]) -> str:
     if len(runs) > 1:
         lines += ["", *spread_markdown(rows)]
     judged = targets_met(rows)
-    if judged is not None:
+    over_runs = targets_over_runs(rows)
+    if judged is not None and over_runs is not None:
         met, total = judged
         lines.append(
             f"\nTargets on instances 1-{TARGET_INSTANCES} (mean gap at most "
             f"{TARGET_MEAN_GAP_PCT:g}%, none above {TARGET_WORST_GAP_PCT:g}%): met in {met} of "
             f"{total} run{'s' if total > 1 else ''}"
         )
+        if total > 1:
+            mean, highest, highest_mean, ok = over_runs
+            lines.append(
+                f"Over the {total} runs (each instance's mean gap): mean {mean:.2f}%, worst "
+                f"{highest_mean:.2f}% (Instance{highest}): {'met' if ok else 'not met'}"
+            )
     warning = steal_warning([r.stolen_pct for r in rows])
     if warning:
         lines.append(f"\n{warning}")
@@ -249,26 +256,57 @@ def spread_markdown(rows: list[Row]) -> list[str]:
     return lines
 
 
-def targets_met(rows: list[Row]) -> tuple[int, int] | None:
-    """(runs meeting both targets, runs) where every run solved instances 1-12 within the
-    targets' time and cores; else None. A run misses the targets where one of those has no
-    roster or a roster that breaks a hard rule."""
+def _target_runs(rows: list[Row]) -> list[list[Row]] | None:
+    """Each run's rows on instances 1-12, where every run solved them all within the
+    targets' time and cores; else None."""
     runs = _by_seed(rows)
     wanted = set(range(1, TARGET_INSTANCES + 1))
     if not runs or any(not wanted <= {r.instance for r in run} for run in runs.values()):
         return None
     if any(r.time_limit > TARGET_SECONDS or r.workers > TARGET_WORKERS for r in rows):
         return None  # more time or cores than the targets allow measures something else
-    met = 0
-    for run in runs.values():
-        judged = [r for r in run if r.instance in wanted]
-        gaps = [r.gap_pct for r in judged]
-        if None in gaps or any(r.hard_violations + r.checker_breaches for r in judged):
-            continue
-        known = [g for g in gaps if g is not None]
-        if sum(known) / len(known) <= TARGET_MEAN_GAP_PCT and max(known) <= TARGET_WORST_GAP_PCT:
-            met += 1
+    return [[r for r in run if r.instance in wanted] for run in runs.values()]
+
+
+def _legal(judged: list[Row]) -> bool:
+    """Every roster scored, none breaking a hard rule."""
+    return all(
+        r.gap_pct is not None and r.hard_violations + r.checker_breaches == 0 for r in judged
+    )
+
+
+def _meets_targets(gaps: list[float]) -> bool:
+    return sum(gaps) / len(gaps) <= TARGET_MEAN_GAP_PCT and max(gaps) <= TARGET_WORST_GAP_PCT
+
+
+def targets_met(rows: list[Row]) -> tuple[int, int] | None:
+    """(runs meeting both targets, runs) where every run solved instances 1-12 within the
+    targets' time and cores; else None. A run misses the targets where one of those has no
+    roster or a roster that breaks a hard rule."""
+    runs = _target_runs(rows)
+    if runs is None:
+        return None
+    met = sum(_legal(run) and _meets_targets([r.gap_pct or 0.0 for r in run]) for run in runs)
     return met, len(runs)
+
+
+def targets_over_runs(rows: list[Row]) -> tuple[float, int, float, bool] | None:
+    """The targets judged on each instance's mean gap over the runs, as results of a search
+    that differs from run to run are judged (docs/benchmarks.md, "Protocol"): (the mean of
+    those means, the instance with the highest, its mean, met). None where
+    ``targets_met`` is; a roster missing or breaking a hard rule in any run misses them."""
+    runs = _target_runs(rows)
+    if runs is None:
+        return None
+    legal = all(_legal(run) for run in runs)
+    gaps: dict[int, list[float]] = {}
+    for run in runs:
+        for r in run:
+            gaps.setdefault(r.instance, []).append(r.gap_pct or 0.0)
+    means = {n: sum(g) / len(g) for n, g in gaps.items()}
+    worst = max(means, key=lambda n: means[n])
+    mean = sum(means.values()) / len(means)
+    return mean, worst, means[worst], legal and _meets_targets(list(means.values()))
 
 
 def write_csv(rows: list[Row], out: Path) -> None:
