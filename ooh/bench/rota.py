@@ -315,8 +315,10 @@ def targets(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         ):
             cp = next(c for c in row["checkpoints"] if c["t"] == TARGET_GAP_M_SECONDS)
             gap = cp["gap_pct"]
-            ok = cp["phase"] in ("2", "done") and gap is not None and gap <= 100 * TARGET_GAP_M
-            m_gaps.append(gap if cp["phase"] in ("2", "done") else None)
+            # (a gap in phase 1 is of another objective)
+            judged = gap if cp["phase"] in ("2", "done") else None
+            ok = judged is not None and judged <= 100 * TARGET_GAP_M
+            m_gaps.append(judged)
             found.append(
                 {
                     "target": "M within 1% of its proven bound at 60 s",
