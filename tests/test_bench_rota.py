@@ -192,8 +192,8 @@ def test_the_m_target_says_when_no_bound_was_proved_by_60_s() -> None:
     assert not target["met"]
 
 
-def _m_run(seed: int, gap: float | None) -> dict:
-    point = {"t": 60.0, "phase": "2", "objective": 272600.0, "bound": None, "gap_pct": gap}
+def _m_run(seed: int, gap: float | None, phase: str = "2") -> dict:
+    point = {"t": 60.0, "phase": phase, "objective": 272600.0, "bound": None, "gap_pct": gap}
     return {"size": "M", "time_limit": 60.0, "search_seed": seed, "checkpoints": [point]}
 
 
@@ -312,14 +312,12 @@ def test_bench_rota_refuses_a_bad_size() -> None:
 
 
 def test_a_size_solved_more_than_once_is_judged_run_by_run() -> None:
-    def m_row(search_seed: int, gap: float) -> dict:
-        point = {"t": 60.0, "phase": "done", "objective": 1.0, "bound": 1.0, "gap_pct": gap}
-        return {"size": "M", "time_limit": 60.0, "search_seed": search_seed, "checkpoints": [point]}
-
-    first, second = targets([m_row(0, 1.47), m_row(1, 0.98)])
+    first, second, over = targets([_m_run(0, 1.47, "done"), _m_run(1, 0.98, "done")])
     assert first["measured"] == "gap 1.47% at 60 s (phase done, search seed 0)"
     assert second["measured"] == "gap 0.98% at 60 s (phase done, search seed 1)"
     assert (first["met"], second["met"]) == (False, True)
+    assert over["measured"].startswith("mean gap 1.23% at 60 s over 2 runs")
+    assert not over["met"]
 
 
 def test_bench_rota_solves_each_size_once_per_search_seed() -> None:
