@@ -109,16 +109,23 @@ def twelve_on_two_lines(weeks: int):
     return build_model(data, build_shifts(data))
 
 
+def twelve_from_a_rota(weeks: int):
+    """``twelve_on_two_lines`` minimising its soft goals, and a start CP-SAT found before
+    that objective was set (so not the cheapest rota, which is the empty one): (the built
+    model, the start, its soft goals)."""
+    built = twelve_on_two_lines(weeks)
+    start = first_solution(built.rota.model)
+    built.rota.model.minimize(built.objectives.soft())
+    return built, start, expr_value(start, built.objectives.soft())
+
+
 def test_neighbourhoods_proven_with_nothing_better_grow_to_the_whole_rota_before_it_stops():
     """Neighbourhoods solved to optimality without an improvement were too small: the loop
     goes on, each kind growing, not after a fixed number of them (on NRP 12 the loop once
     ended at 358 assignments), until one frees the whole rota: proven, that one proves the
     rota optimal, and the loop ends there."""
-    built = twelve_on_two_lines(weeks=4)
-    model, objectives = built.rota.model, built.objectives
-    start = first_solution(model)  # before the objective is set: not the cheapest rota
-    model.minimize(objectives.soft())
-    start_value = expr_value(start, objectives.soft())
+    built, start, start_value = twelve_from_a_rota(weeks=4)
+    model = built.rota.model
     assignments = len(built.rota.x)
     # more than each of the three kinds reaches in PATIENCE proven neighbourhoods
     assert assignments > FIRST_SIZE * GROW ** (PATIENCE // 3)
@@ -137,11 +144,8 @@ def test_handing_over_sets_aside_kinds_that_freed_a_quarter_of_the_rota_with_not
     leaves its time to the whole model's search (on the realistic sample's phase 1 the loop
     went on for 12.6 s, where the whole model then proved the rota optimal in 3 s). Until
     then proven neighbourhoods grow, past where PATIENCE of them would have stopped."""
-    built = twelve_on_two_lines(weeks=10)
-    model, objectives = built.rota.model, built.objectives
-    start = first_solution(model)  # before the objective is set: not the empty rota
-    model.minimize(objectives.soft())
-    start_value = expr_value(start, objectives.soft())
+    built, start, start_value = twelve_from_a_rota(weeks=10)
+    model = built.rota.model
     assignments = len(built.rota.x)
     # a quarter of the rota is more than each of the three kinds reaches in PATIENCE proven
     # neighbourhoods growing by GROW
